@@ -1,0 +1,151 @@
+package dev.portcullis.server.http;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.portcullis.core.ReasonCode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.logging.common.HelidonMdc;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+
+/**
+ * The outermost filter of every request: gives it a request id (response header {@code X-Request-Id},
+ * log MDC {@code request.id}), a server span, request metrics, and in-flight accounting for graceful
+ * shutdown. While draining, new requests other than {@code /observe/*} get 503 {@code shutting-down}.
+ */
+public final class RequestFilter implements io.helidon.webserver.http.Filter {
+    /** MDC key holding the request id. */
+    public static final String MDC_REQUEST_ID = "request.id";
+    /** MDC key holding the trace id. */
+    public static final String MDC_TRACE_ID = "trace.id";
+    /** Request context key (class) under which the request id is registered. */
+    public static final String CONTEXT_REQUEST_ID = "portcullis.request-id";
+
+    /** Response header carrying the request id. */
+    public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private static final System.Logger LOGGER = System.getLogger(RequestFilter.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Tracer tracer;
+    private final MeterRegistry registry = Metrics.globalRegistry();
+    private final LongAdder inFlight = new LongAdder();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    /**
+     * @param tracer tracer for server spans
+     */
+    public RequestFilter(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String requestId = newRequestId();
+        String path = req.path().path();
+        boolean observe = path.startsWith("/observe");
+        res.header(X_REQUEST_ID, requestId);
+        req.context().register(CONTEXT_REQUEST_ID, requestId);
+        if (draining.get() && !observe) {
+            res.header(HeaderNames.CONNECTION, "close");
+            Problems.send(res, ReasonCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance.",
+                    requestId, java.util.Map.of("Retry-After", "1"));
+            return;
+        }
+        String method = req.prologue().method().text();
+        Span span = tracer.spanBuilder(method + " " + routeName(path))
+                .setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", method)
+                .setAttribute("url.path", path)
+                .setAttribute("portcullis.request_id", requestId)
+                .startSpan();
+        long start = System.nanoTime();
+        inFlight.increment();
+        HelidonMdc.set(MDC_REQUEST_ID, requestId);
+        if (span.getSpanContext().isValid()) {
+            HelidonMdc.set(MDC_TRACE_ID, span.getSpanContext().getTraceId());
+        }
+        try (Scope ignored = span.makeCurrent()) {
+            chain.proceed();
+        } catch (RuntimeException | Error e) {
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            int status = res.status().code();
+            span.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+            long elapsed = System.nanoTime() - start;
+            record(method, status, observe, elapsed);
+            LOGGER.log(System.Logger.Level.DEBUG, () -> method + " " + path + " -> " + status + " in "
+                    + TimeUnit.NANOSECONDS.toMicros(elapsed) + " us");
+            inFlight.decrement();
+            HelidonMdc.remove(MDC_REQUEST_ID);
+            HelidonMdc.remove(MDC_TRACE_ID);
+        }
+    }
+
+    /**
+     * Stops taking new work (except observability endpoints).
+     */
+    public void startDraining() {
+        draining.set(true);
+    }
+
+    /**
+     * @return whether the gateway is draining
+     */
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /**
+     * @return requests currently being processed
+     */
+    public long inFlight() {
+        return inFlight.sum();
+    }
+
+    private void record(String method, int status, boolean observe, long nanos) {
+        if (observe) {
+            return;
+        }
+        String statusClass = (status / 100) + "xx";
+        registry.getOrCreate(Counter.builder("portcullis.http.requests")
+                .description("HTTP requests answered by the gateway")
+                .tags(Metrics.tags("method", method, "status", statusClass))).increment();
+        registry.getOrCreate(Timer.builder("portcullis.http.request.duration")
+                .description("Time to answer HTTP requests")
+                .tags(Metrics.tags("method", method))).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String routeName(String path) {
+        // keep span names low-cardinality: first path segment only
+        int second = path.indexOf('/', 1);
+        return second < 0 ? path : path.substring(0, second) + "/…";
+    }
+
+    private static String newRequestId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
