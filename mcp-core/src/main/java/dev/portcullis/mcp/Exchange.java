@@ -1,0 +1,45 @@
+package dev.portcullis.mcp;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The downstream side of one request, handed by the gateway to the upstream client so that whatever
+ * the upstream sends while working on the request reaches the right client, in whatever era that
+ * client speaks.
+ */
+public interface Exchange {
+
+    /**
+     * A request-scoped notification from the upstream ({@code notifications/progress},
+     * {@code notifications/message}). Progress tokens are already mapped back to the client's own.
+     *
+     * @param method notification method
+     * @param params params
+     */
+    void notify(String method, ObjectNode params);
+
+    /**
+     * A request from the upstream to the client ({@code sampling/createMessage},
+     * {@code elicitation/create}, {@code roots/list}), whether the upstream sent it as a server-initiated
+     * request (session era) or as an input request of an {@code input_required} result (stateless era).
+     * Blocks until the client answers.
+     *
+     * @param method request method
+     * @param params params
+     * @return the client's result
+     * @throws McpError the client's error answer, or a missing-capability error
+     */
+    JsonNode ask(String method, ObjectNode params) throws McpError;
+
+    /** @return whether the client has cancelled the request (the upstream call should stop) */
+    boolean cancelled();
+
+    /** @return the log level the client asked for ({@code logging/setLevel} or per-request {@code _meta}) */
+    Optional<String> logLevel();
+
+    /** @return the client's declared capabilities (forwarded to stateless upstreams in {@code _meta}) */
+    ObjectNode clientCapabilities();
+}
