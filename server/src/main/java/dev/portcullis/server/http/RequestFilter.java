@@ -12,7 +12,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.logging.common.HelidonMdc;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -44,7 +44,7 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Tracer tracer;
-    private final MeterRegistry registry = Metrics.globalRegistry();
+    private final MeterRegistry registry = io.helidon.service.registry.Services.get(MeterRegistry.class);
     private final LongAdder inFlight = new LongAdder();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -56,6 +56,7 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope only needs closing
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String requestId = newRequestId();
         String path = req.path().path();
@@ -131,10 +132,10 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
         String statusClass = (status / 100) + "xx";
         registry.getOrCreate(Counter.builder("portcullis.http.requests")
                 .description("HTTP requests answered by the gateway")
-                .tags(Metrics.tags("method", method, "status", statusClass))).increment();
+                .tags(java.util.List.of(Tag.create("method", method), Tag.create("status", statusClass)))).increment();
         registry.getOrCreate(Timer.builder("portcullis.http.request.duration")
                 .description("Time to answer HTTP requests")
-                .tags(Metrics.tags("method", method))).record(nanos, TimeUnit.NANOSECONDS);
+                .tags(java.util.List.of(Tag.create("method", method)))).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private static String routeName(String path) {
