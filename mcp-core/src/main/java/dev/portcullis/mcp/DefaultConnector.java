@@ -1,0 +1,131 @@
+package dev.portcullis.mcp;
+
+import java.net.http.HttpClient;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The connector: owns the HTTP client, the watchdog and every connection it opened. */
+final class DefaultConnector implements UpstreamConnector {
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http = HttpClient.newBuilder()
+            .executor(executor)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final Watchdog watchdog = new Watchdog();
+    private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    @Override
+    public UpstreamConnection connect(UpstreamTarget target, ObjectNode clientInfo, ObjectNode clientCapabilities,
+                                      UpstreamListener listener) {
+        if (closed) {
+            throw new UpstreamException(target.name(), "upstream '" + target.name() + "': connector closed", null);
+        }
+        UpstreamConnection c = switch (target) {
+            case UpstreamTarget.Http h -> connectHttp(h, clientInfo, clientCapabilities, listener);
+            case UpstreamTarget.Stdio s -> new StdioConnection(s, clientInfo, clientCapabilities, listener, watchdog).start();
+        };
+        open.add(c);
+        return new Tracked(c);
+    }
+
+    private UpstreamConnection connectHttp(UpstreamTarget.Http target, ObjectNode clientInfo, ObjectNode caps,
+                                           UpstreamListener listener) {
+        HttpUpstream up = new HttpUpstream(target, http);
+        if (target.era().isPresent()) {
+            return switch (target.era().get()) {
+                case SESSION -> new HttpSessionConnection(target, up, ProtocolVersion.latestSession(), clientInfo, caps,
+                        listener, watchdog).connect();
+                case STATELESS -> new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog).connect();
+            };
+        }
+        HttpStatelessConnection modern = new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog);
+        return switch (modern.probe()) {
+            case HttpStatelessConnection.Probe.Modern m -> modern.connect(m.discover());
+            case HttpStatelessConnection.Probe.Legacy l ->
+                    new HttpSessionConnection(target, up, l.version(), clientInfo, caps, listener, watchdog).connect();
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (UpstreamConnection c : open) {
+            c.close();
+        }
+        open.clear();
+        watchdog.close();
+        http.close();
+        executor.shutdownNow();
+    }
+
+    /** Forgets a connection when it is closed. */
+    final class Tracked implements UpstreamConnection {
+        private final UpstreamConnection c;
+
+        Tracked(UpstreamConnection c) {
+            this.c = c;
+        }
+
+        @Override
+        public String name() {
+            return c.name();
+        }
+
+        @Override
+        public ProtocolVersion protocolVersion() {
+            return c.protocolVersion();
+        }
+
+        @Override
+        public ObjectNode serverCapabilities() {
+            return c.serverCapabilities();
+        }
+
+        @Override
+        public ObjectNode serverInfo() {
+            return c.serverInfo();
+        }
+
+        @Override
+        public String instructions() {
+            return c.instructions();
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.JsonNode request(String method, ObjectNode params, Exchange exchange)
+                throws McpError {
+            return c.request(method, params, exchange);
+        }
+
+        @Override
+        public void notify(String method, ObjectNode params) {
+            c.notify(method, params);
+        }
+
+        @Override
+        public void listen(Set<String> listChanges, Set<String> resourceUris) {
+            c.listen(listChanges, resourceUris);
+        }
+
+        @Override
+        public boolean healthy() {
+            return c.healthy();
+        }
+
+        @Override
+        public void close() {
+            open.remove(c);
+            c.close();
+        }
+
+        /** @return the wrapped connection (tests) */
+        UpstreamConnection unwrap() {
+            return c;
+        }
+    }
+}

