@@ -155,8 +155,8 @@ public final class Main implements Callable<Integer> {
                 if (port < 0 || port > 65535) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
                 }
-                c = new GatewayConfig(c.mode(), new GatewayConfig.Server(c.server().host(), port,
-                        c.server().maxBodySize(), c.server().shutdownGrace()), c.logging(), c.telemetry());
+                c = c.withServer(new GatewayConfig.Server(c.server().host(), port, c.server().maxBodySize(),
+                        c.server().shutdownGrace()));
             }
             Serving.start(c, spec.commandLine().getOut(), true);
             return 0;
@@ -182,7 +182,8 @@ public final class Main implements Callable<Integer> {
                         + " mode: development-only features are enabled. Never expose this instance.");
             }
             Telemetry telemetry = Telemetry.create(config.telemetry());
-            Gateway gateway = GatewayApp.start(config, telemetry.openTelemetry());
+            GatewayApp app = GatewayApp.start(config, telemetry.openTelemetry(), Version.version());
+            Gateway gateway = app.gateway();
             Duration startup = Duration.ofMillis(System.currentTimeMillis()
                     - ManagementFactory.getRuntimeMXBean().getStartTime());
             logger.log(System.Logger.Level.INFO, "Portcullis " + Version.version() + " listening on " + gateway.baseUri()
@@ -191,7 +192,7 @@ public final class Main implements Callable<Integer> {
             running = true;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    gateway.close();
+                    app.close();
                     telemetry.close();
                 } finally {
                     for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.portcullis.server.mcp.McpSettings;
+import dev.portcullis.server.mcp.UpstreamSpec;
 import io.helidon.config.Config;
 
 /**
@@ -18,10 +20,12 @@ import io.helidon.config.Config;
  * @param logging   log level and format
  * @param telemetry OpenTelemetry settings
  */
-public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
+public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, McpSettings mcp,
+                            List<UpstreamSpec> upstreams) {
 
     /** Top-level sections this record reads. */
-    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry");
+    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", McpSettings.SECTION,
+            UpstreamSpec.SECTION);
 
     /** Validates. */
     public GatewayConfig {
@@ -29,6 +33,28 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(mcp, "mcp");
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /**
+     * The gateway's own settings with MCP defaults and no upstreams.
+     *
+     * @param mode      mode
+     * @param server    listener
+     * @param logging   logging
+     * @param telemetry telemetry
+     */
+    public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
+        this(mode, server, logging, telemetry, McpSettings.defaults(), List.of());
+    }
+
+    /**
+     * @param server new listener settings
+     * @return a copy with other listener settings
+     */
+    public GatewayConfig withServer(Server server) {
+        return new GatewayConfig(mode, server, logging, telemetry, mcp, upstreams);
     }
 
     /**
@@ -59,7 +85,9 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         Server server = Server.read(root.get("server"), r);
         Logging logging = Logging.read(root.get("logging"), r);
         Telemetry telemetry = Telemetry.read(root.get("telemetry"), r);
-        return new GatewayConfig(mode, server, logging, telemetry);
+        McpSettings mcp = McpSettings.read(root.get(McpSettings.SECTION), r);
+        List<UpstreamSpec> upstreams = UpstreamSpec.readAll(root.get(UpstreamSpec.SECTION), r);
+        return new GatewayConfig(mode, server, logging, telemetry, mcp, upstreams);
     }
 
     /** How the gateway runs. */

@@ -1,0 +1,318 @@
+package dev.portcullis.server.mcp;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+import dev.portcullis.mcp.JsonRpc;
+import dev.portcullis.mcp.McpError;
+import dev.portcullis.mcp.UpstreamConnection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The aggregated view over several upstreams: lists are fetched from each upstream (all pages), tools
+ * pass the pinning check, and tool and prompt names get the upstream's prefix on the aggregated
+ * endpoint. Names are kept within {@code [A-Za-z0-9_.-]} and 128 characters: a name that would break
+ * either rule is sanitised and suffixed with a hash of the original, and a name already taken by an
+ * earlier upstream is left out (first registered wins) with a warning, so the view is always
+ * collision-free. Resource URIs are not renamed; reads are routed by exact URI, then by template.
+ */
+final class Catalog {
+    private static final System.Logger LOGGER = System.getLogger(Catalog.class.getName());
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+    private static final int MAX_PAGES = 1000;
+
+    private final UpstreamDirectory directory;
+
+    Catalog(UpstreamDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** The kinds of lists an upstream serves. */
+    enum Kind {
+        TOOLS("tools/list", "tools", "tools"),
+        PROMPTS("prompts/list", "prompts", "prompts"),
+        RESOURCES("resources/list", "resources", "resources"),
+        TEMPLATES("resources/templates/list", "resourceTemplates", "resources");
+
+        final String method;
+        final String field;
+        final String capability;
+
+        Kind(String method, String field, String capability) {
+            this.method = method;
+            this.field = field;
+            this.capability = capability;
+        }
+    }
+
+    /**
+     * Which upstreams a request sees: all enabled ones ({@code /mcp}) or one ({@code /mcp/{name}}).
+     *
+     * @param single the one upstream, or empty for the aggregated view
+     */
+    record Scope(Optional<String> single) {
+        static final Scope ALL = new Scope(Optional.empty());
+
+        boolean aggregated() {
+            return single.isEmpty();
+        }
+
+        String key() {
+            return single.orElse("*");
+        }
+    }
+
+    /** Where an exposed name leads. */
+    record Route(UpstreamSpec upstream, String original) {
+    }
+
+    /** What one upstream listed, per kind, fetched lazily. */
+    static final class Listing {
+        final Map<Kind, List<ObjectNode>> items = new ConcurrentHashMap<>();
+    }
+
+    List<UpstreamSpec> upstreams(Scope scope) throws McpError {
+        if (scope.aggregated()) {
+            return directory.enabled();
+        }
+        return List.of(directory.find(scope.single().get()).orElseThrow(() -> McpErrors.error(McpError.INVALID_PARAMS,
+                "Unknown upstream.", "upstream-not-found")));
+    }
+
+    /**
+     * The merged list of one kind, in the client's view.
+     *
+     * @param set   the caller's connections
+     * @param scope what the caller sees
+     * @param kind  which list
+     * @return the items (renamed where the scope needs it)
+     * @throws McpError when the only upstream in scope is unavailable
+     */
+    List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind) throws McpError {
+        List<UpstreamSpec> upstreams = upstreams(scope);
+        Map<UpstreamSpec, List<ObjectNode>> fetched = fetchAll(set, upstreams, kind, !scope.aggregated());
+        List<ObjectNode> out = new ArrayList<>();
+        Map<String, Route> routes = new LinkedHashMap<>();
+        for (UpstreamSpec spec : upstreams) {
+            for (ObjectNode item : fetched.getOrDefault(spec, List.of())) {
+                if (kind == Kind.TOOLS || kind == Kind.PROMPTS) {
+                    String original = item.path("name").asText("");
+                    String exposed = scope.aggregated() ? exposedName(spec.toolPrefix(), original) : original;
+                    if (original.isEmpty() || routes.containsKey(exposed)) {
+                        if (!original.isEmpty()) {
+                            LOGGER.log(System.Logger.Level.WARNING, kind.name().toLowerCase() + " name '" + exposed
+                                    + "' of upstream " + spec.name() + " collides with an earlier upstream; hidden");
+                        }
+                        continue;
+                    }
+                    routes.put(exposed, new Route(spec, original));
+                    ObjectNode copy = item.deepCopy();
+                    copy.put("name", exposed);
+                    out.add(copy);
+                } else {
+                    out.add(item);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finds the upstream and original name behind an exposed tool or prompt name.
+     *
+     * @param set   the caller's connections
+     * @param scope the caller's view
+     * @param kind  TOOLS or PROMPTS
+     * @param name  the exposed name
+     * @return the route
+     * @throws McpError {@code -32602} for unknown names; a quarantine error for held tools
+     */
+    Route resolve(ConnectionSet set, Scope scope, Kind kind, String name) throws McpError {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            for (UpstreamSpec spec : upstreams(scope)) {
+                String original;
+                if (scope.aggregated()) {
+                    if (!name.startsWith(spec.toolPrefix())) {
+                        continue;
+                    }
+                    original = name.substring(spec.toolPrefix().length());
+                } else {
+                    original = name;
+                }
+                Optional<Listing> listing = set.listing(spec.name());
+                List<ObjectNode> items = listing.map(l -> l.items.get(kind)).orElse(null);
+                if (items == null) {
+                    continue;
+                }
+                for (ObjectNode item : items) {
+                    String itemName = item.path("name").asText("");
+                    String exposed = scope.aggregated() ? exposedName(spec.toolPrefix(), itemName) : itemName;
+                    if (exposed.equals(name)) {
+                        return new Route(spec, itemName);
+                    }
+                }
+                if (kind == Kind.TOOLS && directory.quarantined(spec.name(), original)) {
+                    throw McpErrors.error(McpErrors.QUARANTINED, "Tool '" + name
+                            + "' is unavailable: its definition changed upstream and awaits administrator approval.",
+                            "tool-quarantined");
+                }
+            }
+            if (attempt == 0) {
+                // the caller may not have listed yet, or the upstream changed: refresh once
+                for (UpstreamSpec spec : upstreams(scope)) {
+                    set.invalidate(spec.name());
+                }
+                list(set, scope, kind);
+            }
+        }
+        String what = kind == Kind.TOOLS ? "tool" : "prompt";
+        throw McpErrors.error(McpError.INVALID_PARAMS, "Unknown " + what + ": " + name, what + "-not-found");
+    }
+
+    /**
+     * Finds the upstream serving a resource URI.
+     *
+     * @param set   the caller's connections
+     * @param scope the caller's view
+     * @param uri   resource URI
+     * @return the upstream, or empty when none lists or templates it
+     */
+    Optional<UpstreamSpec> resolveResource(ConnectionSet set, Scope scope, String uri) throws McpError {
+        List<UpstreamSpec> upstreams = upstreams(scope);
+        if (upstreams.size() == 1) {
+            return Optional.of(upstreams.getFirst());
+        }
+        Map<UpstreamSpec, List<ObjectNode>> resources = fetchAll(set, upstreams, Kind.RESOURCES, false);
+        for (UpstreamSpec spec : upstreams) {
+            for (ObjectNode r : resources.getOrDefault(spec, List.of())) {
+                if (uri.equals(r.path("uri").asText(null))) {
+                    return Optional.of(spec);
+                }
+            }
+        }
+        Map<UpstreamSpec, List<ObjectNode>> templates = fetchAll(set, upstreams, Kind.TEMPLATES, false);
+        for (UpstreamSpec spec : upstreams) {
+            for (ObjectNode t : templates.getOrDefault(spec, List.of())) {
+                String template = t.path("uriTemplate").asText(null);
+                if (template != null && UriTemplates.matches(template, uri)) {
+                    return Optional.of(spec);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Map<UpstreamSpec, List<ObjectNode>> fetchAll(ConnectionSet set, List<UpstreamSpec> upstreams, Kind kind,
+                                                         boolean failOnError) throws McpError {
+        Map<UpstreamSpec, List<ObjectNode>> result = new LinkedHashMap<>();
+        if (upstreams.size() == 1) {
+            UpstreamSpec spec = upstreams.getFirst();
+            try {
+                result.put(spec, fetch(set, spec, kind));
+            } catch (McpError e) {
+                if (failOnError) {
+                    throw e;
+                }
+                LOGGER.log(System.Logger.Level.WARNING, "Listing " + kind.method + " of " + spec.name() + " failed: " + e.getMessage());
+            }
+            return result;
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<UpstreamSpec, Future<List<ObjectNode>>> futures = new LinkedHashMap<>();
+            for (UpstreamSpec spec : upstreams) {
+                futures.put(spec, pool.submit(() -> fetch(set, spec, kind)));
+            }
+            for (Map.Entry<UpstreamSpec, Future<List<ObjectNode>>> e : futures.entrySet()) {
+                try {
+                    result.put(e.getKey(), e.getValue().get());
+                } catch (ExecutionException ex) {
+                    if (failOnError && ex.getCause() instanceof McpError error) {
+                        throw error;
+                    }
+                    LOGGER.log(System.Logger.Level.WARNING, "Listing " + kind.method + " of " + e.getKey().name()
+                            + " failed: " + ex.getCause().getMessage());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new McpError(McpError.INTERNAL_ERROR, "Interrupted.");
+                }
+            }
+        }
+        return result;
+    }
+
+    private List<ObjectNode> fetch(ConnectionSet set, UpstreamSpec spec, Kind kind) throws McpError {
+        Optional<Listing> cached = set.listing(spec.name());
+        if (cached.isPresent() && cached.get().items.containsKey(kind)) {
+            return cached.get().items.get(kind);
+        }
+        UpstreamConnection connection = set.connection(spec);
+        List<ObjectNode> items = new ArrayList<>();
+        if (connection.serverCapabilities().has(kind.capability)) {
+            String cursor = null;
+            for (int page = 0; page < MAX_PAGES; page++) {
+                ObjectNode params = JsonRpc.mapper().createObjectNode();
+                if (cursor != null) {
+                    params.put("cursor", cursor);
+                }
+                JsonNode result = connection.request(kind.method, params, set.quietExchange());
+                for (JsonNode item : result.path(kind.field)) {
+                    if (item instanceof ObjectNode object) {
+                        items.add(object);
+                    }
+                }
+                JsonNode next = result.get("nextCursor");
+                if (next == null || !next.isTextual() || next.asText().isEmpty()) {
+                    break;
+                }
+                cursor = next.asText();
+            }
+        }
+        List<ObjectNode> kept = kind == Kind.TOOLS ? directory.approvedTools(spec.name(), items) : items;
+        Listing listing = set.listing(spec.name()).orElseGet(Listing::new);
+        listing.items.put(kind, List.copyOf(kept));
+        set.listing(spec.name(), listing);
+        return listing.items.get(kind);
+    }
+
+    /**
+     * The aggregated name of a tool or prompt.
+     *
+     * @param prefix   the upstream's prefix
+     * @param original the upstream's name
+     * @return a name within {@code [A-Za-z0-9_.-]{1,128}}
+     */
+    static String exposedName(String prefix, String original) {
+        String candidate = prefix + original;
+        if (VALID_NAME.matcher(candidate).matches()) {
+            return candidate;
+        }
+        String sanitized = candidate.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String suffix = "_" + shortHash(original);
+        int keep = Math.min(sanitized.length(), 128 - suffix.length());
+        return sanitized.substring(0, keep) + suffix;
+    }
+
+    private static String shortHash(String s) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

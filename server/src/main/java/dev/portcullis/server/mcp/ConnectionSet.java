@@ -1,0 +1,157 @@
+package dev.portcullis.server.mcp;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.portcullis.mcp.Exchange;
+import dev.portcullis.mcp.McpError;
+import dev.portcullis.mcp.UpstreamConnection;
+import dev.portcullis.mcp.UpstreamConnector;
+import dev.portcullis.mcp.UpstreamException;
+import dev.portcullis.mcp.UpstreamListener;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The upstream connections of one downstream context (a session-era session, or one principal's
+ * stateless requests), opened lazily, with the catalog cache of what each upstream lists.
+ */
+final class ConnectionSet implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(ConnectionSet.class.getName());
+
+    private final UpstreamConnector connector;
+    private final ObjectNode clientInfo;
+    private final ObjectNode clientCapabilities;
+    private final Downstream downstream;
+    private final Map<String, UpstreamConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Catalog.Listing> listings = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    ConnectionSet(UpstreamConnector connector, ObjectNode clientInfo, ObjectNode clientCapabilities, Downstream downstream) {
+        this.connector = connector;
+        this.clientInfo = clientInfo;
+        this.clientCapabilities = clientCapabilities;
+        this.downstream = downstream;
+    }
+
+    /**
+     * The live connection to an upstream, connecting (or reconnecting after a failure) as needed.
+     *
+     * @param spec the upstream
+     * @return the connection
+     * @throws McpError naming the upstream when it cannot be reached
+     */
+    UpstreamConnection connection(UpstreamSpec spec) throws McpError {
+        if (closed) {
+            throw McpErrors.error(McpErrors.SESSION_NOT_FOUND, "The session has ended.", "session-not-found");
+        }
+        UpstreamConnection existing = connections.get(spec.name());
+        if (existing != null && existing.healthy()) {
+            return existing;
+        }
+        synchronized (this) {
+            existing = connections.get(spec.name());
+            if (existing != null && existing.healthy()) {
+                return existing;
+            }
+            if (existing != null) {
+                existing.close();
+                connections.remove(spec.name());
+                listings.remove(spec.name());
+            }
+            try {
+                UpstreamConnection created = connector.connect(spec.target(), clientInfo, clientCapabilities,
+                        new Listener(spec.name()));
+                connections.put(spec.name(), created);
+                return created;
+            } catch (UpstreamException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "Upstream " + spec.name() + " unavailable: " + e.getMessage());
+                throw McpErrors.error(McpErrors.UPSTREAM_UNAVAILABLE,
+                        "Upstream '" + spec.name() + "' is unavailable: " + e.getMessage(), "upstream-unavailable");
+            }
+        }
+    }
+
+    /** @return connections opened so far */
+    Map<String, UpstreamConnection> open() {
+        return Map.copyOf(connections);
+    }
+
+    Optional<Catalog.Listing> listing(String upstream) {
+        return Optional.ofNullable(listings.get(upstream));
+    }
+
+    void listing(String upstream, Catalog.Listing listing) {
+        listings.put(upstream, listing);
+    }
+
+    void invalidate(String upstream) {
+        listings.remove(upstream);
+    }
+
+    /** An exchange for the gateway's own requests (list fetches): no client input is possible. */
+    Exchange quietExchange() {
+        return new Exchange() {
+            @Override
+            public void notify(String method, ObjectNode params) {
+            }
+
+            @Override
+            public JsonNode ask(String method, ObjectNode params) throws McpError {
+                throw new McpError(McpError.METHOD_NOT_FOUND, "No client input is possible here.");
+            }
+
+            @Override
+            public boolean cancelled() {
+                return closed;
+            }
+
+            @Override
+            public Optional<String> logLevel() {
+                return Optional.empty();
+            }
+
+            @Override
+            public ObjectNode clientCapabilities() {
+                return clientCapabilities;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (UpstreamConnection c : connections.values()) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOGGER.log(System.Logger.Level.DEBUG, "Closing upstream " + c.name() + " failed", e);
+            }
+        }
+        connections.clear();
+        listings.clear();
+    }
+
+    private final class Listener implements UpstreamListener {
+        private final String upstream;
+
+        Listener(String upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public void onNotification(String method, ObjectNode params) {
+            if (method.endsWith("/list_changed")) {
+                invalidate(upstream);
+            }
+            downstream.notification(upstream, method, params);
+        }
+
+        @Override
+        public JsonNode onRequest(String method, ObjectNode params) throws McpError {
+            return downstream.request(upstream, method, params);
+        }
+    }
+}
