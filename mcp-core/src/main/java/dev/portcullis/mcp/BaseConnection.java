@@ -208,49 +208,44 @@ abstract class BaseConnection implements UpstreamConnection {
      * waits until all are answered or the call stops (cancel, deadline).
      */
     ObjectNode askAll(Inflight f, ObjectNode inputRequests) throws McpError {
-        Map<String, CompletableFuture<JsonNode>> asks = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : inputRequests.properties()) {
-            JsonNode req = e.getValue();
-            String method = req.path("method").asText("");
-            ObjectNode params = req.get("params") instanceof ObjectNode p ? p : F.objectNode();
-            if (method.isEmpty()) {
+            if (e.getValue().path("method").asText("").isEmpty()) {
                 throw new UpstreamException(name, "upstream '" + name + "': malformed input request", null);
             }
-            CompletableFuture<JsonNode> cf = new CompletableFuture<>();
-            Thread.ofVirtual().name("upstream-ask-" + name).start(() -> {
-                try {
-                    cf.complete(f.exchange.ask(method, params));
-                } catch (Throwable t) {
-                    cf.completeExceptionally(t);
-                }
-            });
-            asks.put(e.getKey(), cf);
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(asks.values().toArray(CompletableFuture[]::new));
+        CompletableFuture<ObjectNode> answered = new CompletableFuture<>();
+        Thread.ofVirtual().name("upstream-ask-" + name).start(() -> {
+            try {
+                answered.complete(f.exchange.askAll(inputRequests));
+            } catch (Throwable t) {
+                answered.completeExceptionally(t);
+            }
+        });
         try {
-            CompletableFuture.anyOf(all, f.stopped).get();
+            CompletableFuture.anyOf(answered, f.stopped).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.stop(Inflight.End.CANCELLED);
         } catch (ExecutionException e) {
-            // one ask failed: reported below
+            // the ask failed: reported below
         }
         if (f.end() != Inflight.End.NONE) {
             throw f.failure(name, null);
         }
-        ObjectNode responses = F.objectNode();
-        for (Map.Entry<String, CompletableFuture<JsonNode>> e : asks.entrySet()) {
-            try {
-                JsonNode r = e.getValue().join();
-                responses.set(e.getKey(), r == null ? F.objectNode() : r);
-            } catch (java.util.concurrent.CompletionException ce) {
-                if (ce.getCause() instanceof McpError me) {
-                    throw me;
+        try {
+            ObjectNode responses = answered.join();
+            for (Map.Entry<String, JsonNode> e : inputRequests.properties()) {
+                if (!responses.has(e.getKey())) {
+                    responses.set(e.getKey(), F.objectNode());
                 }
-                throw new UpstreamException(name, "upstream '" + name + "': answering an input request failed", ce.getCause());
             }
+            return responses;
+        } catch (java.util.concurrent.CompletionException ce) {
+            if (ce.getCause() instanceof McpError me) {
+                throw me;
+            }
+            throw new UpstreamException(name, "upstream '" + name + "': answering an input request failed", ce.getCause());
         }
-        return responses;
     }
 
     /** Sends one round of a stateless request and returns its result. */

@@ -35,18 +35,20 @@ public interface Exchange {
     JsonNode ask(String method, ObjectNode params) throws McpError;
 
     /**
-     * Several requests to the client at once (the input requests of one {@code input_required} round of a
-     * stateless upstream), so that a stateless client gets them in one round too. The default asks one
-     * after the other.
+     * Several requests to the client at once: the {@code inputRequests} of one {@code input_required}
+     * round of a stateless upstream, keys kept, so that a stateless client gets them in one round too.
+     * The default asks one after the other.
      *
-     * @param requests key to request (method and params)
+     * @param inputRequests key to {@code {"method": ..., "params": {...}}}
      * @return key to the client's result, for every key
      * @throws McpError the first error
      */
-    default java.util.Map<String, JsonNode> askAll(java.util.Map<String, JsonRpcMessage.Request> requests) throws McpError {
-        java.util.Map<String, JsonNode> answers = new java.util.LinkedHashMap<>();
-        for (java.util.Map.Entry<String, JsonRpcMessage.Request> e : requests.entrySet()) {
-            answers.put(e.getKey(), ask(e.getValue().method(), e.getValue().params()));
+    default ObjectNode askAll(ObjectNode inputRequests) throws McpError {
+        ObjectNode answers = inputRequests.objectNode();
+        for (java.util.Map.Entry<String, JsonNode> e : inputRequests.properties()) {
+            JsonNode params = e.getValue().get("params");
+            answers.set(e.getKey(), ask(e.getValue().path("method").asText(""),
+                    params instanceof ObjectNode p ? p : inputRequests.objectNode()));
         }
         return answers;
     }

@@ -118,10 +118,16 @@ final class Call implements Exchange {
     }
 
     @Override
-    public Map<String, JsonNode> askAll(Map<String, dev.portcullis.mcp.JsonRpcMessage.Request> requests) throws McpError {
+    public ObjectNode askAll(ObjectNode inputRequests) throws McpError {
         Map<String, Request> mapped = new LinkedHashMap<>();
-        requests.forEach((k, r) -> mapped.put(k, new Request(r.method(), r.params())));
-        return ask(mapped);
+        for (Map.Entry<String, JsonNode> e : inputRequests.properties()) {
+            JsonNode params = e.getValue().get("params");
+            mapped.put(e.getKey(), new Request(e.getValue().path("method").asText(""),
+                    params instanceof ObjectNode p ? p : clientCapabilities.objectNode()));
+        }
+        ObjectNode answers = clientCapabilities.objectNode();
+        ask(mapped).forEach(answers::set);
+        return answers;
     }
 
     /**

@@ -594,16 +594,17 @@ public final class McpEndpoint implements AutoCloseable {
                 || !(meta.get(META_CAPABILITIES) instanceof ObjectNode)
                 || (meta.has(META_CLIENT_INFO) && !meta.get(META_CLIENT_INFO).isObject())
                 || (meta.has(META_LOG_LEVEL) && !meta.get(META_LOG_LEVEL).isTextual())) {
-            if (r.method().equals("server/discover") && meta.isMissingNode()) {
-                sendJson(res, Status.OK_200, McpErrors.result(r.id(), discover()));
-                return;
-            }
             sendError(res, Status.BAD_REQUEST_400, r.id(), McpErrors.error(McpError.INVALID_PARAMS,
                     "Invalid request _meta: " + META_VERSION + " (string) and " + META_CAPABILITIES
                             + " (object) are required.", "invalid-meta"));
             return;
         }
         String requested = versionNode.asText();
+        Optional<String> mismatch = headerMismatch(req, r, requested, params);
+        if (mismatch.isPresent()) {
+            sendError(res, Status.BAD_REQUEST_400, r.id(), new McpError(McpError.HEADER_MISMATCH, mismatch.get()));
+            return;
+        }
         Optional<ProtocolVersion> version = ProtocolVersion.parse(requested)
                 .filter(v -> v.era() == ProtocolVersion.Era.STATELESS);
         if (version.isEmpty()) {
@@ -617,11 +618,6 @@ public final class McpEndpoint implements AutoCloseable {
             data.put("requested", requested);
             sendError(res, Status.BAD_REQUEST_400, r.id(), new McpError(McpError.UNSUPPORTED_PROTOCOL_VERSION,
                     "Unsupported protocol version: " + requested, data));
-            return;
-        }
-        Optional<String> mismatch = headerMismatch(req, r, requested, params);
-        if (mismatch.isPresent()) {
-            sendError(res, Status.BAD_REQUEST_400, r.id(), new McpError(McpError.HEADER_MISMATCH, mismatch.get()));
             return;
         }
         ObjectNode capabilities = (ObjectNode) meta.get(META_CAPABILITIES);
@@ -649,14 +645,18 @@ public final class McpEndpoint implements AutoCloseable {
                 }
             }
         } catch (McpError e) {
-            Status status = switch (e.code()) {
-                case McpError.METHOD_NOT_FOUND -> Status.NOT_FOUND_404;
-                case McpError.MISSING_REQUIRED_CLIENT_CAPABILITY, McpError.HEADER_MISMATCH,
-                     McpError.UNSUPPORTED_PROTOCOL_VERSION -> Status.BAD_REQUEST_400;
-                default -> Status.OK_200;
-            };
-            sendError(res, status, r.id(), e);
+            sendError(res, statelessStatus(e), r.id(), e);
         }
+    }
+
+    /** HTTP status of a JSON-RPC error answered to a stateless client (2026-07-28 transport rules). */
+    private static Status statelessStatus(McpError e) {
+        return switch (e.code()) {
+            case McpError.METHOD_NOT_FOUND -> Status.NOT_FOUND_404;
+            case McpError.MISSING_REQUIRED_CLIENT_CAPABILITY, McpError.HEADER_MISMATCH,
+                 McpError.UNSUPPORTED_PROTOCOL_VERSION -> Status.BAD_REQUEST_400;
+            default -> Status.OK_200;
+        };
     }
 
     private static McpError methodNotFound(String method) {
@@ -790,9 +790,7 @@ public final class McpEndpoint implements AutoCloseable {
                             continuations.remove(resumed.id);
                         }
                         if (stream == null) {
-                            Status status = failed.error().code() == McpError.MISSING_REQUIRED_CLIENT_CAPABILITY
-                                    ? Status.BAD_REQUEST_400 : Status.OK_200;
-                            sendError(res, status, r.id(), failed.error());
+                            sendError(res, statelessStatus(failed.error()), r.id(), failed.error());
                         } else {
                             stream.append(McpErrors.response(r.id(), failed.error()));
                         }
