@@ -139,7 +139,13 @@ final class Call implements Exchange {
      */
     Map<String, JsonNode> ask(Map<String, Request> requests) throws McpError {
         for (Request r : requests.values()) {
-            requireCapability(r.method());
+            try {
+                requireCapability(r.method());
+            } catch (McpError missing) {
+                // the whole client request fails with this error, not just the upstream's question
+                events.add(new Event.Failed(missing));
+                throw missing;
+            }
         }
         if (cancelled) {
             throw new McpError(McpError.INTERNAL_ERROR, "The request was cancelled.");

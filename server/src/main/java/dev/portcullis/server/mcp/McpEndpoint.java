@@ -779,7 +779,8 @@ public final class McpEndpoint implements AutoCloseable {
                         return;
                     }
                     case Call.Event.Done done -> {
-                        finishStateless(res, stream, McpErrors.result(r.id(), forStatelessClient(done.result(), false)));
+                        finishStateless(res, stream, McpErrors.result(r.id(),
+                                forStatelessClient(done.result(), r.method().equals("resources/read"))));
                         if (resumed != null) {
                             continuations.remove(resumed.id);
                         }
@@ -871,7 +872,10 @@ public final class McpEndpoint implements AutoCloseable {
         ObjectNode copy = object.deepCopy();
         copy.put("resultType", "complete");
         if (cacheable) {
-            copy.put("ttlMs", 0);
+            if (!copy.path("ttlMs").canConvertToLong() || copy.path("ttlMs").asLong() < 0) {
+                copy.put("ttlMs", 0);
+            }
+            // what the gateway answers is filtered for this caller: never shareable across callers
             copy.put("cacheScope", "private");
         }
         JsonNode meta = copy.get("_meta");
