@@ -40,6 +40,17 @@ public final class ConformanceSuite {
      * @throws AssertionError if node/npm are unavailable, the script fails, times out, or any scenario fails
      */
     public static Report run(String url, String version, Duration timeout, String... extraArgs) {
+        return run(url, version, timeout, List.of(), extraArgs);
+    }
+
+    /**
+     * Runs suite {@code version} against {@code url} with a baseline of scenarios that are expected to fail:
+     * each listed scenario must fail (reported {@code XFAIL}); one that passes ({@code XPASS}) fails the run.
+     *
+     * @throws AssertionError as {@link #run(String, String, Duration, String...)}
+     */
+    public static Report run(String url, String version, Duration timeout, List<String> expectedFailures,
+                             String... extraArgs) {
         Path root = ProjectPaths.root();
         Path script = root.resolve("deploy/mcp-tools/mcp-conformance.sh");
         if (!Files.isExecutable(script)) {
@@ -51,10 +62,30 @@ public final class ConformanceSuite {
             command.add("--");
             command.addAll(List.of(extraArgs));
         }
-        ExternalProcess.Outcome outcome = ExternalProcess.run(
-                command, root, Map.of("MCP_CONFORMANCE_VERSION", version,
-                                      "MCP_CONFORMANCE_TIMEOUT", String.valueOf(timeout.toSeconds())),
-                timeout.plusSeconds(30));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("MCP_CONFORMANCE_VERSION", version,
+                                      "MCP_CONFORMANCE_TIMEOUT", String.valueOf(timeout.toSeconds())));
+        Path baseline = null;
+        if (!expectedFailures.isEmpty()) {
+            try {
+                baseline = Files.createTempFile("conformance-baseline", ".txt");
+                Files.write(baseline, expectedFailures);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("cannot write the expected-failures baseline", e);
+            }
+            env.put("MCP_CONFORMANCE_EXPECTED_FAILURES", baseline.toString());
+        }
+        ExternalProcess.Outcome outcome;
+        try {
+            outcome = ExternalProcess.run(command, root, env, timeout.plusSeconds(30));
+        } finally {
+            if (baseline != null) {
+                try {
+                    Files.deleteIfExists(baseline);
+                } catch (java.io.IOException ignored) {
+                    // temp file; the OS cleans it
+                }
+            }
+        }
         Report report = parse(outcome);
         if (outcome.exitCode() != 0) {
             throw new AssertionError("conformance " + version + " against " + url + " exited with "
