@@ -1,11 +1,14 @@
 // A 2026-07-28 MCP server for mcp-core tests, built with the v2 TypeScript SDK (createMcpHandler,
-// 2026-07-28 with the default stateless 2025 fallback). Usage: node modern-server.mjs PORT
-// Listens on 127.0.0.1 only; prints "ready PORT" on stdout when listening.
+// 2026-07-28 with the default stateless 2025 fallback).
+// Usage: node modern-server.mjs PORT   (Streamable HTTP on 127.0.0.1 only; prints "ready PORT" when listening)
+//        node modern-server.mjs stdio  (serveStdio: 2026-07-28 after a server/discover opening, else 2025)
 import http from 'node:http';
 import { McpServer, createMcpHandler, inputRequired, acceptedContent } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import * as z from 'zod';
 
-const port = Number(process.argv[2] || 0);
+const stdio = process.argv[2] === 'stdio';
+const port = stdio ? 0 : Number(process.argv[2] || 0);
 const state = { aborted: 0 };
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
   const t = setTimeout(resolve, ms);
@@ -87,7 +90,15 @@ const factory = () => {
 
   server.registerTool('touch', { description: 'Publishes change notifications', inputSchema: z.object({ uri: z.string() }) },
     async ({ uri }) => {
-      setTimeout(() => { handler.notify.toolsChanged(); handler.notify.resourceUpdated(uri); }, 50);
+      setTimeout(() => {
+        if (handler) {
+          handler.notify.toolsChanged();
+          handler.notify.resourceUpdated(uri);
+        } else {
+          server.sendToolListChanged();
+          server.server.sendResourceUpdated({ uri });
+        }
+      }, 50);
       return { content: [{ type: 'text', text: 'touched' }] };
     });
 
@@ -96,6 +107,13 @@ const factory = () => {
   return server;
 };
 
+if (stdio) {
+  serveStdio(factory);
+} else {
+  startHttp();
+}
+
+function startHttp() {
 handler = createMcpHandler(factory);
 
 // node:http <-> fetch adapter (kept local so the test needs only @modelcontextprotocol/server)
@@ -135,4 +153,5 @@ const httpServer = http.createServer(async (req, res) => {
 httpServer.listen(port, '127.0.0.1', () => {
   process.stdout.write(`ready ${httpServer.address().port}\n`);
 });
-process.on('SIGTERM', () => { httpServer.close(); process.exit(0); });
+}
+process.on('SIGTERM', () => process.exit(0));

@@ -91,6 +91,30 @@ final class NodeServers {
      * keyed by the lockfile's hash, and starts {@code src/test/node/modern-server.mjs} on a free loopback port.
      */
     static Running modern() throws IOException, InterruptedException {
+        Path dir = modernInstall();
+        int port = freePort();
+        Process p = new ProcessBuilder(node(), dir.resolve("modern-server.mjs").toString(), String.valueOf(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Running running = new Running(p.pid(), port);
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                throw new IllegalStateException("modern-server.mjs did not start");
+            }
+            return running;
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    /** The command line of the v2-SDK test server in stdio mode. */
+    static List<String> modernStdio() throws IOException, InterruptedException {
+        return List.of(node(), modernInstall().resolve("modern-server.mjs").toString(), "stdio");
+    }
+
+    private static Path modernInstall() throws IOException, InterruptedException {
         Path src = repoRoot().resolve("mcp-core/src/test/node");
         byte[] lock = Files.readAllBytes(src.resolve("package-lock.json"));
         String hash;
@@ -116,21 +140,7 @@ final class NodeServers {
             }
         }
         Files.copy(src.resolve("modern-server.mjs"), dir.resolve("modern-server.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        int port = freePort();
-        Process p = new ProcessBuilder(node(), dir.resolve("modern-server.mjs").toString(), String.valueOf(port))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Running running = new Running(p.pid(), port);
-        try {
-            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            if (line == null || !line.startsWith("ready ")) {
-                throw new IllegalStateException("modern-server.mjs did not start");
-            }
-            return running;
-        } catch (IOException | RuntimeException e) {
-            running.close();
-            throw e;
-        }
+        return dir;
     }
 
     static void awaitPort(int port, Duration timeout) throws InterruptedException {
