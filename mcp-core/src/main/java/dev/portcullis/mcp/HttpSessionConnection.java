@@ -325,8 +325,7 @@ final class HttpSessionConnection extends BaseConnection {
                         .header("Accept", Sse.MEDIA_TYPE).GET();
                 st.lastEventId.ifPresent(id -> b.header(Meta.H_LAST_EVENT_ID, id));
                 int gen = generation;
-                HttpResponse<InputStream> resp = http.client.send(withSession(b).build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> resp = http.client.send(withSession(b).build(), AbortableBody.handler());
                 getBody = resp.body();
                 int status = resp.statusCode();
                 if (status == 405) {

@@ -213,7 +213,7 @@ final class HttpStatelessConnection extends BaseConnection {
                                 http.connectTimeout.plus(requestTimeout))
                         .header(Meta.H_VERSION, ProtocolVersion.V2026_07_28.text())
                         .header(Meta.H_METHOD, "subscriptions/listen").build();
-                HttpResponse<InputStream> resp = http.client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> resp = http.client.send(req, AbortableBody.handler());
                 listenBody = resp.body();
                 if (gen != listenGeneration) {
                     HttpSessionConnection.closeQuietly(resp.body());

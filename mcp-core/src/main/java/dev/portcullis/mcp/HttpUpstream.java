@@ -65,7 +65,7 @@ final class HttpUpstream {
 
     /** Sends abortably: stopping the call cancels the exchange or closes the body stream. */
     HttpResponse<InputStream> send(HttpRequest request, Inflight f) {
-        CompletableFuture<HttpResponse<InputStream>> fut = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<InputStream>> fut = client.sendAsync(request, AbortableBody.handler());
         f.onAbort(() -> fut.cancel(true));
         try {
             HttpResponse<InputStream> resp = fut.get();

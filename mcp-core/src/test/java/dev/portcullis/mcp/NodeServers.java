@@ -86,6 +86,63 @@ final class NodeServers {
         return List.of(node(), main.toString(), "stdio");
     }
 
+    /**
+     * Installs (once, with {@code npm ci} from the committed lockfile) the v2 TypeScript SDK into a cache dir
+     * keyed by the lockfile's hash, and starts {@code src/test/node/modern-server.mjs} on a free loopback port.
+     */
+    static Running modern() throws IOException, InterruptedException {
+        Path dir = modernInstall();
+        int port = freePort();
+        Process p = new ProcessBuilder(node(), dir.resolve("modern-server.mjs").toString(), String.valueOf(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Running running = new Running(p.pid(), port);
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                throw new IllegalStateException("modern-server.mjs did not start");
+            }
+            return running;
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    /** The command line of the v2-SDK test server in stdio mode. */
+    static List<String> modernStdio() throws IOException, InterruptedException {
+        return List.of(node(), modernInstall().resolve("modern-server.mjs").toString(), "stdio");
+    }
+
+    private static Path modernInstall() throws IOException, InterruptedException {
+        Path src = repoRoot().resolve("mcp-core/src/test/node");
+        byte[] lock = Files.readAllBytes(src.resolve("package-lock.json"));
+        String hash;
+        try {
+            hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(lock)).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path dir = toolsHome().resolve("portcullis-sdk2-" + hash);
+        if (!Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server/package.json"))) {
+            Path tmp = Files.createDirectories(toolsHome()).resolve("portcullis-sdk2-" + hash + ".tmp." + ProcessHandle.current().pid());
+            Files.createDirectories(tmp);
+            Files.copy(src.resolve("package.json"), tmp.resolve("package.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp.resolve("package-lock.json"), lock);
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(tmp.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!npm.waitFor(300, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm ci of the v2 TypeScript SDK failed in " + tmp);
+            }
+            if (!Files.exists(dir)) {
+                Files.move(tmp, dir);
+            }
+        }
+        Files.copy(src.resolve("modern-server.mjs"), dir.resolve("modern-server.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
     static void awaitPort(int port, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
