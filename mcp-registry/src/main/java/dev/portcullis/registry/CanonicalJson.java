@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class CanonicalJson {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final double EXACT_LONG_LIMIT = 9007199254740992d; // 2^53
+    private static final long EXACT_LONG_LIMIT = 1L << 53;
+    private static final java.math.MathContext ONE_DIGIT = new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN);
 
     private byte[] buf = new byte[1024];
     private int len;
@@ -195,8 +196,8 @@ final class CanonicalJson {
 
     /**
      * Formats a double as ECMAScript's {@code Number.prototype.toString} does (RFC 8785 section 3.2.2.3).
-     * Relies on {@link Double#toString(double)} giving the shortest uniquely-identifying digits, which
-     * holds since JDK 19.
+     * Relies on {@link Double#toString(double)} giving the shortest uniquely-identifying digits (true since
+     * JDK 19) except that it never gives fewer than two.
      *
      * @param d a finite double
      * @return its canonical text
@@ -211,7 +212,16 @@ final class CanonicalJson {
         if (d == Math.rint(d) && Math.abs(d) <= EXACT_LONG_LIMIT) {
             return Long.toString((long) d);
         }
-        BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        double abs = Math.abs(d);
+        BigDecimal shortest = new BigDecimal(Double.toString(abs)).stripTrailingZeros();
+        if (shortest.precision() == 2) {
+            // Double.toString never prints fewer than two digits, and may prefer a closer two-digit form
+            // (4.9E-324) to a one-digit one that also round-trips (5e-324), which ECMAScript picks.
+            BigDecimal one = new BigDecimal(abs).round(ONE_DIGIT);
+            if (one.doubleValue() == abs) {
+                shortest = one.stripTrailingZeros();
+            }
+        }
         String digits = shortest.unscaledValue().toString();
         int k = digits.length();
         int n = k - shortest.scale(); // value = digits * 10^(n - k)
