@@ -141,7 +141,7 @@ public final class Registry {
                         + "configured one is used, the admin registration is kept in {1} but hidden", name, stateFile);
             }
         }
-        Registry registry = new Registry(stateFile, Map.copyOf(config), state, namespace, clock);
+        Registry registry = new Registry(stateFile, java.util.Collections.unmodifiableMap(config), state, namespace, clock);
         LOG.log(Level.INFO, "registry opened: {0} configured and {1} administered upstreams ({2})",
                 config.size(), state.admin().size(), stateFile);
         return registry;
