@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.server.auth.AuthFeature;
 import dev.portcullis.server.config.GatewayConfig;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -20,8 +21,14 @@ public final class GatewayApp {
      * @return the running gateway
      */
     public static Gateway start(GatewayConfig config, OpenTelemetry openTelemetry) {
-        return Gateway.builder(config)
+        // layer 1 first: its filter (guard, then authenticate) must run before any capability's routes
+        AuthFeature auth = AuthFeature.create(config);
+        Gateway gateway = Gateway.builder(config)
                 .openTelemetry(openTelemetry)
+                .routes(auth::register)
+                .capability(auth)
                 .start();
+        auth.start(gateway.baseUri());
+        return gateway;
     }
 }

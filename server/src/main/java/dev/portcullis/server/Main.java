@@ -156,7 +156,7 @@ public final class Main implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
                 }
                 c = new GatewayConfig(c.mode(), new GatewayConfig.Server(c.server().host(), port,
-                        c.server().maxBodySize(), c.server().shutdownGrace()), c.logging(), c.telemetry());
+                        c.server().maxBodySize(), c.server().shutdownGrace()), c.logging(), c.telemetry(), c.auth());
             }
             Serving.start(c, spec.commandLine().getOut(), true);
             return 0;

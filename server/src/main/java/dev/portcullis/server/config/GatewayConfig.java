@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.portcullis.server.auth.AuthConfig;
 import io.helidon.config.Config;
 
 /**
@@ -17,18 +18,34 @@ import io.helidon.config.Config;
  * @param server    listener and limits
  * @param logging   log level and format
  * @param telemetry OpenTelemetry settings
+ * @param auth      layer-1 authentication (OAuth 2.1 resource server)
  */
-public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
+public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth) {
 
     /** Top-level sections this record reads. */
-    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry");
+    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", "auth");
 
-    /** Validates. */
+    /** Validates; authentication may be off only in dev mode and the development issuer never runs in production. */
     public GatewayConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(auth, "auth");
+        auth.checkMode(mode);
+    }
+
+    /**
+     * A configuration without layer-1 authentication, for programmatic use in dev mode (tests).
+     *
+     * @param mode      must be {@link Mode#DEV}
+     * @param server    listener and limits
+     * @param logging   logging
+     * @param telemetry telemetry
+     * @throws IllegalArgumentException in any other mode
+     */
+    public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
+        this(mode, server, logging, telemetry, AuthConfig.DISABLED);
     }
 
     /**
@@ -59,7 +76,8 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         Server server = Server.read(root.get("server"), r);
         Logging logging = Logging.read(root.get("logging"), r);
         Telemetry telemetry = Telemetry.read(root.get("telemetry"), r);
-        return new GatewayConfig(mode, server, logging, telemetry);
+        AuthConfig auth = AuthConfig.read(root.get("auth"), mode, r);
+        return new GatewayConfig(mode, server, logging, telemetry, auth);
     }
 
     /** How the gateway runs. */
