@@ -215,6 +215,8 @@ public final class Gateway implements AutoCloseable {
                     .host(config.server().host())
                     .port(config.server().port())
                     .maxPayloadSize(config.server().maxBodySize())
+                    // room for a header just over the 16 KiB token limit, so layer 1 answers it with 401
+                    .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(32 * 1024).build())
                     .shutdownGracePeriod(config.server().shutdownGrace())
                     .shutdownHook(false)
                     .directHandlers(DirectHandlers.builder()
