@@ -14,7 +14,8 @@
 #   KEYCLOAK_VERSION       default 26.7.3 (org.keycloak:keycloak-quarkus-dist from Maven Central)
 #   KEYCLOAK_HOME_CACHE    cache directory              (default: ~/.cache/portcullis/keycloak)
 #   KEYCLOAK_JAVA_HOME     JDK to run Keycloak with     (default: /usr/lib/jvm/temurin-25-jdk-amd64, else JAVA_HOME)
-#   KEYCLOAK_REALM_FILE    realm JSON to import         (default: portcullis-realm.json next to this script)
+#   KEYCLOAK_REALM_FILES   realm JSON files to import   (default: portcullis-realm.json and elsewhere-realm.json
+#                          next to this script; "elsewhere" is a second issuer that Portcullis does not trust)
 #   KEYCLOAK_START_TIMEOUT seconds to wait for readiness (default: 120)
 #   KEYCLOAK_LOG           log file                     (default: $KEYCLOAK_HOME_CACHE/logs/keycloak-PORT.log)
 # The admin console user is admin / admin (loopback only; never expose this instance).
@@ -24,7 +25,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 VERSION="${KEYCLOAK_VERSION:-26.7.3}"
 CACHE="${KEYCLOAK_HOME_CACHE:-$HOME/.cache/portcullis/keycloak}"
-REALM_FILE="${KEYCLOAK_REALM_FILE:-$HERE/portcullis-realm.json}"
+REALM_FILES="${KEYCLOAK_REALM_FILES:-$HERE/portcullis-realm.json $HERE/elsewhere-realm.json}"
 START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-120}"
 KC_DIR="$CACHE/keycloak-$VERSION"
 
@@ -73,14 +74,15 @@ install() {
 start() {
   local port="${1:-8180}"
   [[ "$port" =~ ^[0-9]+$ ]] || die "PORT must be a number, got '$port'"
-  [[ -r "$REALM_FILE" ]] || die "realm file not found: $REALM_FILE"
+  local f
+  for f in $REALM_FILES; do [[ -r "$f" ]] || die "realm file not found: $f"; done
   install
   local java_home
   java_home="$(pick_java)"
   # one data dir per port, so parallel instances do not share the imported realm
   local data="$CACHE/data-$port"
   rm -rf "$data"; mkdir -p "$data/import" "$CACHE/logs"
-  cp "$REALM_FILE" "$data/import/portcullis-realm.json"
+  for f in $REALM_FILES; do cp "$f" "$data/import/"; done
   local logfile="${KEYCLOAK_LOG:-$CACHE/logs/keycloak-$port.log}"
   log "starting Keycloak $VERSION on 127.0.0.1:$port (log: $logfile)"
   # kc.sh reads the import directory from kc.dir; data-<port>/import is linked into it
