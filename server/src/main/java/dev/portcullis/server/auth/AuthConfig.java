@@ -183,7 +183,9 @@ public record AuthConfig(boolean disabled, Optional<URI> resource, List<String> 
                     + (mode == Mode.PRODUCTION ? ")" : ", or dev-issuer.enabled: true)"));
         }
         try {
-            return new AuthConfig(false, resource, protect, required, supported, issuers, network, dev);
+            AuthConfig config = new AuthConfig(false, resource, protect, required, supported, issuers, network, dev);
+            config.checkMode(mode);
+            return config;
         } catch (IllegalArgumentException e) {
             // already reported with its key path above
             return INVALID;

@@ -34,6 +34,11 @@ final class IssuerVerifier {
     private final String groupsClaim;
     private final KeySource keys;
     private final ConcurrentHashMap<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    /** Hot path: (kid, alg) resolved against one key set instance; invalid as soon as the set is replaced. */
+    private final ConcurrentHashMap<String, Resolved> resolved = new ConcurrentHashMap<>();
+
+    private record Resolved(JWKSet set, JWSVerifier verifier) {
+    }
 
     IssuerVerifier(String issuer, Optional<String> audience, List<String> algorithms, Duration clockSkew,
                    String groupsClaim, KeySource keys) {
@@ -66,9 +71,37 @@ final class IssuerVerifier {
     }
 
     JWSVerifier verifierFor(JWSHeader header) throws Reject {
+        JWKSet current;
+        try {
+            current = keys.keys(false);
+        } catch (KeySource.KeysUnavailableException e) {
+            throw new Reject(AuthFailure.IDP_UNAVAILABLE, e.getMessage());
+        }
+        String cacheKey = header.getKeyID() == null ? null : header.getKeyID() + "|" + header.getAlgorithm().getName();
+        if (cacheKey != null) {
+            Resolved hit = resolved.get(cacheKey);
+            if (hit != null && hit.set() == current) {
+                return hit.verifier();
+            }
+        }
+        JWSVerifier verifier = resolve(current, header);
+        if (cacheKey != null) {
+            if (resolved.size() > 64) {
+                resolved.clear();
+            }
+            try {
+                resolved.put(cacheKey, new Resolved(keys.keys(false), verifier));
+            } catch (KeySource.KeysUnavailableException e) {
+                // nothing to cache against
+            }
+        }
+        return verifier;
+    }
+
+    private JWSVerifier resolve(JWKSet current, JWSHeader header) throws Reject {
         JWK key;
         try {
-            key = select(keys.keys(false), header);
+            key = select(current, header);
             if (key == null) {
                 // unknown kid: the issuer may have rotated; refetch (rate limited) and look again
                 key = select(keys.keys(true), header);
