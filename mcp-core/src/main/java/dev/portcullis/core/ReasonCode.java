@@ -49,7 +49,13 @@ public enum ReasonCode {
     /** The gateway is shutting down and takes no new work. */
     SHUTTING_DOWN("shutting-down", 503, -32603),
     /** Something failed inside the gateway; the request was denied (fail closed). */
-    INTERNAL("internal", 500, -32603);
+    INTERNAL("internal", 500, -32603),
+    /** A bearer token was presented but is not valid here (any reason; the reason is logged, never shown). */
+    INVALID_TOKEN("invalid-token", 401, -32001),
+    /** The identity provider's keys or introspection endpoint could not be reached; denied (fail closed). */
+    IDP_UNAVAILABLE("idp-unavailable", 503, -32002),
+    /** The client address is outside the ranges the token is pinned to. */
+    TOKEN_IP_MISMATCH("token-ip-mismatch", 403, -32003);
 
     private final String code;
     private final int httpStatus;

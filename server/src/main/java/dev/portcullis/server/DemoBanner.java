@@ -2,7 +2,10 @@ package dev.portcullis.server;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+
+import dev.portcullis.server.auth.AuthFeature;
 
 /**
  * What {@code portcullis demo} prints once the gateway is up: where it listens and what to try.
@@ -25,6 +28,21 @@ final class DemoBanner {
         out.println("  curl -s " + base + "/observe/metrics | grep portcullis");
         out.println("  curl -si " + base + "/no-such-endpoint        # application/problem+json");
         out.println();
+        List<AuthFeature.DemoToken> tokens = gateway.capability(AuthFeature.class)
+                .map(AuthFeature::demoTokens).orElse(List.of());
+        if (!tokens.isEmpty()) {
+            out.println("Layer-1 OAuth (development issuer; demo tokens, valid for this run only):");
+            out.println("  curl -s " + base + "/.well-known/oauth-protected-resource/mcp");
+            out.println("  curl -si " + base + "/mcp                      # 401 + WWW-Authenticate");
+            for (AuthFeature.DemoToken t : tokens) {
+                String var = t.user().toUpperCase(Locale.ROOT) + "_TOKEN";
+                out.println();
+                out.println("  # " + t.user() + " (groups: " + String.join(", ", t.groups()) + ")");
+                out.println("  export " + var + "=" + t.token());
+                out.println("  curl -si -H \"Authorization: Bearer $" + var + "\" " + base + "/mcp");
+            }
+            out.println();
+        }
         out.println("Press Ctrl-C to stop (in-flight requests are drained first).");
         out.flush();
     }

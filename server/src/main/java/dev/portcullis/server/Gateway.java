@@ -44,11 +44,24 @@ public final class Gateway implements AutoCloseable {
     private final WebServer server;
     private final RequestFilter filter;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.List<Object> capabilities;
 
-    private Gateway(GatewayConfig config, WebServer server, RequestFilter filter) {
+    private Gateway(GatewayConfig config, WebServer server, RequestFilter filter, java.util.List<Object> capabilities) {
         this.config = config;
         this.server = server;
         this.filter = filter;
+        this.capabilities = java.util.List.copyOf(capabilities);
+    }
+
+    /**
+     * A capability object attached when the gateway was built (e.g. layer-1 authentication).
+     *
+     * @param type capability type
+     * @param <T>  capability type
+     * @return the first attached capability of that type
+     */
+    public <T> Optional<T> capability(Class<T> type) {
+        return capabilities.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /**
@@ -124,6 +137,7 @@ public final class Gateway implements AutoCloseable {
         private final GatewayConfig config;
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
         private Consumer<Routes> routes = r -> { };
+        private final java.util.List<Object> capabilities = new java.util.ArrayList<>();
 
         private Builder(GatewayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -146,6 +160,17 @@ public final class Gateway implements AutoCloseable {
          */
         public Builder routes(Consumer<Routes> routes) {
             this.routes = this.routes.andThen(routes);
+            return this;
+        }
+
+        /**
+         * Attaches a capability object that others can look up through {@link Gateway#capability(Class)}.
+         *
+         * @param capability the capability
+         * @return this builder
+         */
+        public Builder capability(Object capability) {
+            capabilities.add(Objects.requireNonNull(capability, "capability"));
             return this;
         }
 
@@ -190,6 +215,10 @@ public final class Gateway implements AutoCloseable {
                     .host(config.server().host())
                     .port(config.server().port())
                     .maxPayloadSize(config.server().maxBodySize())
+                    // room for a header just over the 16 KiB token limit, so layer 1 answers it with 401;
+                    // an explicit HTTP/1 config must not be combined with the discovered default one
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(32 * 1024).build())
                     .shutdownGracePeriod(config.server().shutdownGrace())
                     .shutdownHook(false)
                     .directHandlers(DirectHandlers.builder()
@@ -204,7 +233,7 @@ public final class Gateway implements AutoCloseable {
                     .routing(routing)
                     .build()
                     .start();
-            return new Gateway(config, server, filter);
+            return new Gateway(config, server, filter, capabilities);
         }
 
         private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request,

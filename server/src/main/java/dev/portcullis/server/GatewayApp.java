@@ -1,12 +1,15 @@
 package dev.portcullis.server;
 
-import java.util.List;
+import java.util.Locale;
 
+import dev.portcullis.core.Caller;
 import dev.portcullis.mcp.UpstreamConnector;
 import dev.portcullis.mcp.UpstreamConnectors;
-import dev.portcullis.server.config.ConfigException;
+import dev.portcullis.server.auth.AuthContext;
+import dev.portcullis.server.auth.AuthFeature;
 import dev.portcullis.server.config.GatewayConfig;
 import dev.portcullis.server.mcp.McpEndpoint;
+import io.helidon.webserver.http.ServerRequest;
 
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -34,25 +37,37 @@ public final class GatewayApp implements AutoCloseable {
      * @param openTelemetry telemetry
      * @param version       the gateway version (reported to MCP clients)
      * @return the running gateway
-     * @throws ConfigException when the configuration is valid on its own but unsafe to run
      */
     public static GatewayApp start(GatewayConfig config, OpenTelemetry openTelemetry, String version) {
-        if (config.mode() == GatewayConfig.Mode.PRODUCTION && !config.upstreams().isEmpty()) {
-            throw new ConfigException(List.of("upstreams: serving MCP in production mode needs layer-1 "
-                    + "authentication, which this build does not configure; run with mode: dev to serve without it"));
-        }
+        // layer 1 first: its filter (guard, then authenticate) must run before any capability's routes
+        AuthFeature auth = AuthFeature.create(config);
         UpstreamConnector connector = UpstreamConnectors.create();
         McpEndpoint mcp = McpEndpoint.create(config.mcp(), config.upstreams(), connector, config.server().host(),
-                req -> "anonymous", version);
-        if (config.mode() != GatewayConfig.Mode.PRODUCTION) {
+                GatewayApp::principal, version);
+        if (!auth.enabled()) {
             LOGGER.log(System.Logger.Level.WARNING, "MCP endpoint is UNAUTHENTICATED (mode "
-                    + config.mode().name().toLowerCase(java.util.Locale.ROOT) + "): every caller acts as 'anonymous'");
+                    + config.mode().name().toLowerCase(Locale.ROOT) + "): every caller acts as 'anonymous'");
         }
         Gateway gateway = Gateway.builder(config)
                 .openTelemetry(openTelemetry)
+                .routes(auth::register)
                 .routes(mcp::register)
+                .capability(auth)
                 .start();
+        auth.start(gateway.baseUri());
         return new GatewayApp(gateway, connector, mcp);
+    }
+
+    /**
+     * The key MCP sessions and upstream connections are bound to: the person and the agent. A session
+     * created by one of them cannot be used by another.
+     */
+    private static String principal(ServerRequest req) {
+        return AuthContext.caller(req).map(GatewayApp::principalKey).orElse("anonymous");
+    }
+
+    private static String principalKey(Caller caller) {
+        return caller.user().issuer() + "\u0000" + caller.user().id() + "\u0000" + caller.agent().clientId();
     }
 
     /** @return the running listener */

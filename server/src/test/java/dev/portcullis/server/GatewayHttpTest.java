@@ -44,7 +44,7 @@ class GatewayHttpTest {
 
     @BeforeEach
     void start() {
-        GatewayConfig config = new GatewayConfig(GatewayConfig.Mode.PRODUCTION,
+        GatewayConfig config = new GatewayConfig(GatewayConfig.Mode.DEV,
                 new GatewayConfig.Server("127.0.0.1", 0, MAX_BODY, Duration.ofSeconds(5)),
                 new GatewayConfig.Logging(GatewayConfig.Logging.Level.WARNING, GatewayConfig.Logging.Format.JSON),
                 new GatewayConfig.Telemetry("test", java.util.Optional.empty(), List.of()));

@@ -44,7 +44,7 @@ class MainTest {
 
     @Test
     void checkAcceptsAValidConfiguration(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("gw.yaml"), "server:\n  port: 0\n");
+        Path file = Files.writeString(dir.resolve("gw.yaml"), "mode: dev\nauth: {disabled: true}\nserver:\n  port: 0\n");
 
         assertThat(run("serve", "--config", file.toString(), "--check")).isZero();
         assertThat(out.toString()).contains("valid");
@@ -52,7 +52,7 @@ class MainTest {
 
     @Test
     void invalidConfigurationRefusesToStartAndNamesEveryKey(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("gw.yaml"), "server:\n  port: abc\n  hots: x\n");
+        Path file = Files.writeString(dir.resolve("gw.yaml"), "mode: dev\nauth: {disabled: true}\nserver:\n  port: abc\n  hots: x\n");
 
         assertThat(run("serve", "--config", file.toString())).isEqualTo(Main.EXIT_USAGE);
         assertThat(err.toString())

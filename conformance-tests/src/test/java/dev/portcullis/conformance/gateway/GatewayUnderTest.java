@@ -27,7 +27,7 @@ final class GatewayUnderTest implements AutoCloseable {
                 new GatewayConfig.Server("127.0.0.1", 0, 4L * 1024 * 1024, Duration.ofSeconds(2)),
                 new GatewayConfig.Logging(GatewayConfig.Logging.Level.WARNING, GatewayConfig.Logging.Format.TEXT),
                 new GatewayConfig.Telemetry("portcullis-test", Optional.empty(), List.of()),
-                McpSettings.defaults(), upstreams);
+                dev.portcullis.server.auth.AuthConfig.DISABLED, McpSettings.defaults(), upstreams);
         return new GatewayUnderTest(GatewayApp.start(config, OpenTelemetry.noop(), "test"));
     }
 

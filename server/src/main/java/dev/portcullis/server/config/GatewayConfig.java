@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.portcullis.server.mcp.McpSettings;
 import dev.portcullis.server.mcp.UpstreamSpec;
+import dev.portcullis.server.auth.AuthConfig;
 import io.helidon.config.Config;
 
 /**
@@ -19,34 +20,39 @@ import io.helidon.config.Config;
  * @param server    listener and limits
  * @param logging   log level and format
  * @param telemetry OpenTelemetry settings
+ * @param auth      layer-1 authentication (OAuth 2.1 resource server)
  */
-public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, McpSettings mcp,
-                            List<UpstreamSpec> upstreams) {
+public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth,
+                            McpSettings mcp, List<UpstreamSpec> upstreams) {
 
     /** Top-level sections this record reads. */
-    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", McpSettings.SECTION,
-            UpstreamSpec.SECTION);
+    public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", "auth",
+            McpSettings.SECTION, UpstreamSpec.SECTION);
 
-    /** Validates. */
+    /** Validates; authentication may be off only in dev mode and the development issuer never runs in production. */
     public GatewayConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(auth, "auth");
+        auth.checkMode(mode);
         Objects.requireNonNull(mcp, "mcp");
         upstreams = List.copyOf(upstreams);
     }
 
     /**
-     * The gateway's own settings with MCP defaults and no upstreams.
+     * A configuration without layer-1 authentication and without upstreams, for programmatic use in dev
+     * mode (tests).
      *
-     * @param mode      mode
-     * @param server    listener
+     * @param mode      must be {@link Mode#DEV}
+     * @param server    listener and limits
      * @param logging   logging
      * @param telemetry telemetry
+     * @throws IllegalArgumentException in any other mode
      */
     public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
-        this(mode, server, logging, telemetry, McpSettings.defaults(), List.of());
+        this(mode, server, logging, telemetry, AuthConfig.DISABLED, McpSettings.defaults(), List.of());
     }
 
     /**
@@ -54,7 +60,7 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
      * @return a copy with other listener settings
      */
     public GatewayConfig withServer(Server server) {
-        return new GatewayConfig(mode, server, logging, telemetry, mcp, upstreams);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams);
     }
 
     /**
@@ -85,9 +91,10 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         Server server = Server.read(root.get("server"), r);
         Logging logging = Logging.read(root.get("logging"), r);
         Telemetry telemetry = Telemetry.read(root.get("telemetry"), r);
+        AuthConfig auth = AuthConfig.read(root.get("auth"), mode, r);
         McpSettings mcp = McpSettings.read(root.get(McpSettings.SECTION), r);
         List<UpstreamSpec> upstreams = UpstreamSpec.readAll(root.get(UpstreamSpec.SECTION), r);
-        return new GatewayConfig(mode, server, logging, telemetry, mcp, upstreams);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams);
     }
 
     /** How the gateway runs. */

@@ -10,15 +10,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GatewayConfigTest {
 
+    /** Dev mode without layer-1 authentication, so each test is about its own section. */
+    private static final String DEV = "mode: dev\nauth: {disabled: true}\n";
+
     private static GatewayConfig parse(String yaml, Map<String, String> env) {
-        return GatewayConfig.create(ConfigLoader.fromYaml("test.yaml", yaml, env));
+        return GatewayConfig.create(ConfigLoader.fromYaml("test.yaml", DEV + yaml, env));
+    }
+
+    @Test
+    void productionIsTheDefaultModeAndRefusesToRunWithoutAuthentication() {
+        assertThatThrownBy(() -> GatewayConfig.create(ConfigLoader.fromYaml("test.yaml", "server: {}\n", Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth");
     }
 
     @Test
     void appliesSecureDefaults() {
         GatewayConfig config = parse("server: {}\n", Map.of());
 
-        assertThat(config.mode()).isEqualTo(GatewayConfig.Mode.PRODUCTION);
         assertThat(config.server().host()).isEqualTo("127.0.0.1");
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.server().maxBodySize()).isEqualTo(4L * 1024 * 1024);

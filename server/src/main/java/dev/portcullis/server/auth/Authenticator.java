@@ -1,0 +1,359 @@
+package dev.portcullis.server.auth;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.portcullis.core.Agent;
+import dev.portcullis.core.Caller;
+import dev.portcullis.core.ReasonCode;
+import dev.portcullis.core.Subject;
+import dev.portcullis.core.Verdict;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Turns the {@code Authorization} header of a request into a verified {@link Caller}, or a denial.
+ *
+ * <p>Guarantees, in the order they are checked:
+ * <ol>
+ *     <li>Tokens are accepted only from a single {@code Authorization: Bearer} header; a token in the
+ *     query string is refused even when the header is valid. Tokens over 16 KiB are refused unparsed.</li>
+ *     <li>JWTs: unsecured, encrypted, self-keyed ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) and
+ *     {@code crit}-bearing tokens are refused; {@code iss} must be a configured issuer; the algorithm must
+ *     be in that issuer's asymmetric allowlist; the key comes only from that issuer's JWKS.</li>
+ *     <li>Opaque tokens are introspected (RFC 7662) at the one issuer configured for it, if any.</li>
+ *     <li>Claims: {@code exp} required, {@code exp}/{@code nbf}/{@code iat} within the issuer's clock skew,
+ *     {@code aud} names this resource (RFC 8707), {@code sub} and {@code client_id}/{@code azp} present.</li>
+ *     <li>Token IP pinning (when configured and the token carries the claim), then required scopes
+ *     (403 {@code insufficient_scope}).</li>
+ * </ol>
+ *
+ * <p>Never throws for a bad token; every refusal is logged at INFO with its precise reason, without
+ * the token. Thread-safe.
+ */
+public final class Authenticator {
+    /** Tokens longer than this are refused without parsing. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private static final System.Logger LOGGER = System.getLogger(Authenticator.class.getName());
+    private static final Pattern BEARER = Pattern.compile("(?i)Bearer +([A-Za-z0-9\\-._~+/]+=*) *");
+    private static final Set<String> TYPES = Set.of("at+jwt", "application/at+jwt", "jwt");
+
+    private final URI resource;
+    private final Map<String, IssuerVerifier> issuers;
+    private final Optional<Introspector> introspector;
+    private final List<String> requiredScopes;
+    private final Optional<String> ipClaim;
+    private final Clock clock;
+
+    Authenticator(URI resource, List<IssuerVerifier> issuers, Optional<Introspector> introspector,
+                  List<String> requiredScopes, Optional<String> ipClaim, Clock clock) {
+        this.resource = Objects.requireNonNull(resource, "resource");
+        Map<String, IssuerVerifier> byIssuer = new LinkedHashMap<>();
+        for (IssuerVerifier v : issuers) {
+            byIssuer.put(v.issuer(), v);
+        }
+        this.issuers = Map.copyOf(byIssuer);
+        this.introspector = introspector;
+        this.requiredScopes = List.copyOf(requiredScopes);
+        this.ipClaim = ipClaim;
+        this.clock = clock;
+        introspector.ifPresent(i -> {
+            if (!this.issuers.containsKey(i.issuer())) {
+                throw new IllegalArgumentException("introspection issuer " + i.issuer() + " is not a configured issuer");
+            }
+        });
+    }
+
+    /**
+     * The request facts authentication looks at.
+     *
+     * @param authorization every {@code Authorization} header value (normally zero or one)
+     * @param tokenInQuery  whether the query string carries {@code access_token}
+     * @param path          the request path (selects a path-specific audience under the resource)
+     * @param clientIp      the client address after trusted-proxy resolution
+     */
+    public record Request(List<String> authorization, boolean tokenInQuery, String path, InetAddress clientIp) {
+        /** Copies and rejects nulls. */
+        public Request {
+            authorization = List.copyOf(authorization);
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(clientIp, "clientIp");
+        }
+    }
+
+    /**
+     * @return the canonical resource URI tokens must be addressed to
+     */
+    public URI resource() {
+        return resource;
+    }
+
+    /**
+     * @return the scopes every token must carry
+     */
+    public List<String> requiredScopes() {
+        return requiredScopes;
+    }
+
+    /**
+     * Authenticates a request.
+     *
+     * @param request the request facts
+     * @return the verified caller, or a denial; never {@code null}
+     */
+    public AuthOutcome authenticate(Request request) {
+        try {
+            return new AuthOutcome.Authenticated(verify(request));
+        } catch (Reject r) {
+            LOGGER.log(r.failure() == AuthFailure.IDP_UNAVAILABLE ? Level.WARNING : Level.INFO,
+                    "Request to " + Claims.loggable(request.path()) + " not authenticated: " + r.failure()
+                            + (r.getMessage() == null ? "" : " (" + r.getMessage() + ")"));
+            return rejected(r.failure());
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.ERROR, "Authentication failed unexpectedly; denying (fail closed)", e);
+            return rejected(AuthFailure.NOT_READY);
+        }
+    }
+
+    static AuthOutcome.Rejected rejected(AuthFailure failure) {
+        ReasonCode code = failure.reasonCode();
+        String message = switch (code) {
+            case UNAUTHENTICATED -> "A bearer token is required.";
+            case INSUFFICIENT_SCOPE -> "The access token lacks a scope this resource requires.";
+            case IDP_UNAVAILABLE -> "The identity provider cannot be reached; try again later.";
+            case TOKEN_IP_MISMATCH -> "The access token may not be used from this address.";
+            case CLIENT_IP_DENIED -> "Requests from this address are not allowed here.";
+            case INTERNAL -> "The request could not be authenticated.";
+            default -> "The access token is not valid for this resource.";
+        };
+        return new AuthOutcome.Rejected(Verdict.deny(code, message), failure);
+    }
+
+    private Caller verify(Request request) throws Reject {
+        if (request.tokenInQuery()) {
+            throw new Reject(AuthFailure.TOKEN_IN_QUERY, "access_token in the query string");
+        }
+        if (request.authorization().isEmpty()) {
+            throw new Reject(AuthFailure.MISSING_TOKEN, null);
+        }
+        if (request.authorization().size() > 1) {
+            throw new Reject(AuthFailure.MALFORMED_HEADER, request.authorization().size() + " Authorization headers");
+        }
+        String header = request.authorization().getFirst();
+        if (header.length() > MAX_TOKEN_LENGTH + 16) {
+            throw new Reject(AuthFailure.TOKEN_TOO_LARGE, header.length() + " characters");
+        }
+        var m = BEARER.matcher(header);
+        if (!m.matches()) {
+            throw new Reject(AuthFailure.MALFORMED_HEADER, "not a Bearer b64token");
+        }
+        String token = m.group(1);
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new Reject(AuthFailure.TOKEN_TOO_LARGE, token.length() + " characters");
+        }
+        Instant now = clock.instant();
+        String tokenId;
+        IssuerVerifier issuer;
+        Map<String, Object> claims;
+        if (token.indexOf('.') >= 0 && token.chars().filter(c -> c == '.').count() >= 2) {
+            SignedJWT jwt = verifyJws(token);
+            try {
+                claims = jwt.getJWTClaimsSet().getClaims();
+            } catch (ParseException e) {
+                throw new Reject(AuthFailure.MALFORMED_TOKEN, "claims");
+            }
+            issuer = issuers.get((String) claims.get("iss"));
+        } else {
+            if (introspector.isEmpty()) {
+                throw new Reject(AuthFailure.OPAQUE_NOT_SUPPORTED, "opaque token and no introspection configured");
+            }
+            claims = introspector.get().introspect(token);
+            issuer = issuers.get(introspector.get().issuer());
+            Object iss = claims.get("iss");
+            if (iss != null && !issuer.issuer().equals(iss)) {
+                throw new Reject(AuthFailure.UNTRUSTED_ISSUER, "introspected iss=" + Claims.loggable(iss));
+            }
+        }
+        checkClaims(claims, issuer, request.path(), now);
+        tokenId = Claims.string(claims, "jti").filter(j -> j.length() <= 256)
+                .orElseGet(() -> "sha256:" + Introspector.sha256(token).substring(0, 32));
+        Caller caller = caller(claims, issuer, tokenId, request.clientIp());
+        checkPinning(claims, request.clientIp(), tokenId);
+        for (String scope : requiredScopes) {
+            if (!caller.scopes().contains(scope)) {
+                throw new Reject(AuthFailure.INSUFFICIENT_SCOPE, "missing scope " + scope + " (token " + tokenId + ")");
+            }
+        }
+        return caller;
+    }
+
+    private SignedJWT verifyJws(String token) throws Reject {
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new Reject(AuthFailure.MALFORMED_TOKEN, "not a JWT");
+        }
+        if (jwt instanceof PlainJWT) {
+            throw new Reject(AuthFailure.UNSECURED_TOKEN, "alg none");
+        }
+        if (jwt instanceof EncryptedJWT || !(jwt instanceof SignedJWT jws)) {
+            throw new Reject(AuthFailure.ENCRYPTED_TOKEN, "JWE");
+        }
+        JWSHeader h = jws.getHeader();
+        if (h.getJWKURL() != null || h.getJWK() != null || h.getX509CertURL() != null || h.getX509CertChain() != null
+                || h.getCustomParam("jku") != null || h.getCustomParam("x5u") != null || h.getCustomParam("jwk") != null) {
+            throw new Reject(AuthFailure.KEY_IN_HEADER, "header names its own key");
+        }
+        if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty() || h.getCustomParam("crit") != null) {
+            throw new Reject(AuthFailure.UNKNOWN_CRITICAL_HEADER, "crit " + Claims.loggable(h.getCriticalParams()));
+        }
+        JOSEObjectType typ = h.getType();
+        if (typ != null && !TYPES.contains(typ.getType().toLowerCase(java.util.Locale.ROOT))) {
+            throw new Reject(AuthFailure.WRONG_TYPE, "typ " + Claims.loggable(typ));
+        }
+        Object iss;
+        try {
+            // unverified: only selects which issuer's keys must verify the signature
+            iss = jws.getJWTClaimsSet().getClaim("iss");
+        } catch (ParseException e) {
+            throw new Reject(AuthFailure.MALFORMED_TOKEN, "claims are not a JSON object");
+        }
+        IssuerVerifier issuer = iss instanceof String s ? issuers.get(s) : null;
+        if (issuer == null) {
+            throw new Reject(AuthFailure.UNTRUSTED_ISSUER, "iss=" + Claims.loggable(iss));
+        }
+        if (!issuer.allows(h.getAlgorithm())) {
+            throw new Reject(AuthFailure.ALGORITHM_NOT_ALLOWED, "alg " + Claims.loggable(h.getAlgorithm()));
+        }
+        JWSVerifier verifier = issuer.verifierFor(h);
+        boolean valid;
+        try {
+            valid = jws.verify(verifier);
+        } catch (JOSEException | IllegalStateException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new Reject(AuthFailure.BAD_SIGNATURE, "kid=" + Claims.loggable(h.getKeyID()) + " issuer=" + issuer.issuer());
+        }
+        return jws;
+    }
+
+    private void checkClaims(Map<String, Object> claims, IssuerVerifier issuer, String path, Instant now) throws Reject {
+        Duration skew = issuer.clockSkew();
+        Optional<Instant> exp = Claims.instant(claims.get("exp"));
+        if (exp.isEmpty()) {
+            throw new Reject(AuthFailure.MISSING_CLAIM, "exp");
+        }
+        if (!now.isBefore(exp.get().plus(skew))) {
+            throw new Reject(AuthFailure.EXPIRED, "exp " + exp.get());
+        }
+        Optional<Instant> nbf = Claims.instant(claims.get("nbf"));
+        if (nbf.isPresent() && now.isBefore(nbf.get().minus(skew))) {
+            throw new Reject(AuthFailure.NOT_YET_VALID, "nbf " + nbf.get());
+        }
+        Optional<Instant> iat = Claims.instant(claims.get("iat"));
+        if (iat.isPresent() && now.isBefore(iat.get().minus(skew))) {
+            throw new Reject(AuthFailure.ISSUED_IN_FUTURE, "iat " + iat.get());
+        }
+        List<String> aud = Claims.strings(claims.get("aud"));
+        if (aud.isEmpty() || aud.stream().noneMatch(a -> acceptedAudience(a, issuer, path))) {
+            throw new Reject(AuthFailure.WRONG_AUDIENCE, "aud " + Claims.loggable(aud));
+        }
+        if (Claims.string(claims, "sub").isEmpty()) {
+            throw new Reject(AuthFailure.MISSING_CLAIM, "sub");
+        }
+        if (Claims.string(claims, "client_id").or(() -> Claims.string(claims, "azp")).isEmpty()) {
+            throw new Reject(AuthFailure.MISSING_CLAIM, "client_id/azp");
+        }
+    }
+
+    /**
+     * The resource URI itself (or the issuer's configured audience); below the resource, a token
+     * addressed to exactly {@code <resource>/<upstream>} is accepted on that upstream's routes only.
+     */
+    private boolean acceptedAudience(String aud, IssuerVerifier issuer, String path) {
+        String expected = issuer.audience().orElse(resource.toString());
+        if (expected.equals(aud)) {
+            return true;
+        }
+        String base = resource.getRawPath() == null ? "" : resource.getRawPath();
+        if (issuer.audience().isEmpty() && path.startsWith(base + "/")) {
+            String rest = path.substring(base.length() + 1);
+            int slash = rest.indexOf('/');
+            String upstream = slash < 0 ? rest : rest.substring(0, slash);
+            return !upstream.isEmpty() && aud.equals(resource + "/" + upstream);
+        }
+        return false;
+    }
+
+    private Caller caller(Map<String, Object> claims, IssuerVerifier issuer, String tokenId, InetAddress ip) {
+        String sub = Claims.string(claims, "sub").orElseThrow();
+        String name = Claims.string(claims, "name").orElseGet(() -> {
+            String given = Claims.string(claims, "given_name").orElse("");
+            String family = Claims.string(claims, "family_name").orElse("");
+            String full = (given + " " + family).trim();
+            return full.isEmpty() ? Claims.string(claims, "preferred_username").orElse("") : full;
+        });
+        String email = Claims.string(claims, "email").orElse("");
+        Set<String> groups = Set.copyOf(Claims.strings(Claims.atPath(claims, issuer.groupsClaim())));
+        String clientId = Claims.string(claims, "client_id").or(() -> Claims.string(claims, "azp")).orElseThrow();
+        Optional<String> actor = claims.get("act") instanceof Map<?, ?> act && act.get("sub") instanceof String s
+                ? Optional.of(s) : Optional.empty();
+        return new Caller(new Subject(sub, issuer.issuer(), name, email, groups), new Agent(clientId, actor),
+                Optional.empty(), Claims.scopes(claims), tokenId, ip);
+    }
+
+    private void checkPinning(Map<String, Object> claims, InetAddress ip, String tokenId) throws Reject {
+        if (ipClaim.isEmpty()) {
+            return;
+        }
+        Object value = Claims.atPath(claims, ipClaim.get());
+        if (value == null) {
+            return;
+        }
+        List<String> ranges = new ArrayList<>();
+        for (String s : Claims.strings(value)) {
+            for (String part : s.split("[ ,]+")) {
+                if (!part.isEmpty()) {
+                    ranges.add(part);
+                }
+            }
+        }
+        if (ranges.isEmpty()) {
+            throw new Reject(AuthFailure.TOKEN_IP_MISMATCH, "pinning claim without ranges (token " + tokenId + ")");
+        }
+        for (String range : ranges) {
+            try {
+                if (Cidr.parse(range).contains(ip)) {
+                    return;
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Reject(AuthFailure.TOKEN_IP_MISMATCH, "pinning claim has an invalid range (token " + tokenId + ")");
+            }
+        }
+        throw new Reject(AuthFailure.TOKEN_IP_MISMATCH, "client " + ip.getHostAddress() + " outside the token's ranges (token " + tokenId + ")");
+    }
+}
