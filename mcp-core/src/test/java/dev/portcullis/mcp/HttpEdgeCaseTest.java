@@ -327,6 +327,27 @@ class HttpEdgeCaseTest {
         }
 
         @Test
+        void leavesToolsWithInvalidHeaderAnnotationsOutAndMirrorsValidOnes() throws Exception {
+            server = new FakeHttpServer((s, ex) -> {
+                String result = switch (method(s)) {
+                    case "server/discover" -> DISCOVER;
+                    case "tools/list" -> "{\"resultType\":\"complete\",\"tools\":["
+                            + "{\"name\":\"good\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"Region\"}}}},"
+                            + "{\"name\":\"bad\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"x-mcp-header\":\"N\"}}}}]}";
+                    default -> "{\"resultType\":\"complete\"}";
+                };
+                json(ex, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id(s) + ",\"result\":" + result + "}");
+            });
+            try (UpstreamConnection c = connect(Optional.of(ProtocolVersion.Era.STATELESS), Duration.ofSeconds(5), Map.of())) {
+                assertThat(c.request("tools/list", null, new TestExchange()).path("tools").findValuesAsText("name")).containsExactly("good");
+                ObjectNode p = tool("good");
+                p.putObject("arguments").put("r", "eu-1");
+                c.request("tools/call", p, new TestExchange());
+                assertThat(server.seen.get(server.seen.size() - 1).headers().getFirst("Mcp-Param-Region")).isEqualTo("eu-1");
+            }
+        }
+
+        @Test
         void reportsUnsupportedProtocolVersionMidLife() throws Exception {
             server = new FakeHttpServer((s, ex) -> {
                 if ("server/discover".equals(method(s))) {
