@@ -31,8 +31,9 @@ final class HttpStatelessConnection extends BaseConnection {
     private final Map<String, List<McpParamHeaders.Param>> paramHeaders = new ConcurrentHashMap<>();
 
     HttpStatelessConnection(UpstreamTarget.Http target, HttpUpstream http, ObjectNode clientInfo,
-                            ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog) {
-        super(target, clientInfo, clientCapabilities, listener, watchdog);
+                            ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog,
+            UpstreamConnectors.Options options) {
+        super(target, clientInfo, clientCapabilities, listener, watchdog, options);
         this.http = http;
     }
 
