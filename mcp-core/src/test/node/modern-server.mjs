@@ -85,6 +85,12 @@ const factory = () => {
       return { content: [{ type: 'text', text: 'slept' }] };
     });
 
+  // a parameter mirrored into the Mcp-Param-Region header (x-mcp-header), checked by the SDK against the body
+  server.registerTool('regional', { description: 'Runs a query in a region',
+    inputSchema: z.object({ region: z.string().meta({ 'x-mcp-header': 'Region' }), query: z.string() }) },
+    async ({ region, query }, ctx) => ({ content: [{ type: 'text',
+      text: `${query} in ${region} (header ${ctx.http?.req?.headers?.get('mcp-param-region') ?? 'n/a'})` }] }));
+
   server.registerTool('aborted-count', { description: 'How many slow calls were aborted', inputSchema: z.object({}) },
     async () => ({ content: [{ type: 'text', text: String(state.aborted) }] }));
 

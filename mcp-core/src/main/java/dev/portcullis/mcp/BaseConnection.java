@@ -21,9 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** What every upstream connection shares: identity, negotiated state, progress mapping, listener fan-out, health. */
 abstract class BaseConnection implements UpstreamConnection {
     static final JsonNodeFactory F = JsonRpc.mapper().getNodeFactory();
-    static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(30);
-    /** Bound on input rounds of one multi-round-trip request. */
-    static final int MAX_INPUT_ROUNDS = 8;
     private static final AtomicLong CONNECTION_SEQ = new AtomicLong();
 
     final System.Logger log = System.getLogger(getClass().getName());
@@ -33,6 +30,7 @@ abstract class BaseConnection implements UpstreamConnection {
     final ObjectNode clientCapabilities;
     final UpstreamListener listener;
     final Watchdog watchdog;
+    final UpstreamConnectors.Options options;
 
     volatile ProtocolVersion version;
     volatile ObjectNode serverCapabilities = F.objectNode();
@@ -53,13 +51,14 @@ abstract class BaseConnection implements UpstreamConnection {
     private final AtomicBoolean checking = new AtomicBoolean();
 
     BaseConnection(UpstreamTarget target, ObjectNode clientInfo, ObjectNode clientCapabilities,
-                   UpstreamListener listener, Watchdog watchdog) {
+                   UpstreamListener listener, Watchdog watchdog, UpstreamConnectors.Options options) {
         this.name = target.name();
         this.requestTimeout = target.requestTimeout();
         this.clientInfo = clientInfo.deepCopy();
         this.clientCapabilities = clientCapabilities.deepCopy();
         this.listener = listener;
         this.watchdog = watchdog;
+        this.options = options;
     }
 
     @Override
@@ -266,7 +265,7 @@ abstract class BaseConnection implements UpstreamConnection {
             if (!"input_required".equals(result.path("resultType").asText())) {
                 return result;
             }
-            if (n >= MAX_INPUT_ROUNDS) {
+            if (n >= options.maxInputRounds()) {
                 throw failure("too many input rounds", null);
             }
             ObjectNode next = base.deepCopy();
@@ -332,14 +331,14 @@ abstract class BaseConnection implements UpstreamConnection {
 
     /**
      * The last observation, refreshed by a cheap check (ping or discover) when it is older than
-     * {@link #HEALTH_MAX_AGE}; at most one check runs at a time.
+     * {@link UpstreamConnectors.Options#healthCheckAfter()}; at most one check runs at a time.
      */
     @Override
     public boolean healthy() {
         if (closed) {
             return false;
         }
-        if (System.nanoTime() - lastObserved > HEALTH_MAX_AGE.toNanos() && checking.compareAndSet(false, true)) {
+        if (System.nanoTime() - lastObserved > options.healthCheckAfter().toNanos() && checking.compareAndSet(false, true)) {
             try {
                 healthCheck();
                 observed(true);

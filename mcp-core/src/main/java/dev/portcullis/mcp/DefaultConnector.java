@@ -17,7 +17,12 @@ final class DefaultConnector implements UpstreamConnector {
             .build();
     private final Watchdog watchdog = new Watchdog();
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
+    private final UpstreamConnectors.Options options;
     private volatile boolean closed;
+
+    DefaultConnector(UpstreamConnectors.Options options) {
+        this.options = options;
+    }
 
     @Override
     public UpstreamConnection connect(UpstreamTarget target, ObjectNode clientInfo, ObjectNode clientCapabilities,
@@ -27,7 +32,7 @@ final class DefaultConnector implements UpstreamConnector {
         }
         UpstreamConnection c = switch (target) {
             case UpstreamTarget.Http h -> connectHttp(h, clientInfo, clientCapabilities, listener);
-            case UpstreamTarget.Stdio s -> new StdioConnection(s, clientInfo, clientCapabilities, listener, watchdog).start();
+            case UpstreamTarget.Stdio s -> new StdioConnection(s, clientInfo, clientCapabilities, listener, watchdog, options).start();
         };
         open.add(c);
         return new Tracked(c);
@@ -39,15 +44,15 @@ final class DefaultConnector implements UpstreamConnector {
         if (target.era().isPresent()) {
             return switch (target.era().get()) {
                 case SESSION -> new HttpSessionConnection(target, up, ProtocolVersion.latestSession(), clientInfo, caps,
-                        listener, watchdog).connect();
-                case STATELESS -> new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog).connect();
+                        listener, watchdog, options).connect();
+                case STATELESS -> new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog, options).connect();
             };
         }
-        HttpStatelessConnection modern = new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog);
+        HttpStatelessConnection modern = new HttpStatelessConnection(target, up, clientInfo, caps, listener, watchdog, options);
         return switch (modern.probe()) {
             case HttpStatelessConnection.Probe.Modern m -> modern.connect(m.discover());
             case HttpStatelessConnection.Probe.Legacy l ->
-                    new HttpSessionConnection(target, up, l.version(), clientInfo, caps, listener, watchdog).connect();
+                    new HttpSessionConnection(target, up, l.version(), clientInfo, caps, listener, watchdog, options).connect();
         };
     }
 

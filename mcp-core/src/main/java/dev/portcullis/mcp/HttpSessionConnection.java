@@ -32,8 +32,9 @@ final class HttpSessionConnection extends BaseConnection {
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
 
     HttpSessionConnection(UpstreamTarget.Http target, HttpUpstream http, ProtocolVersion preferred, ObjectNode clientInfo,
-                          ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog) {
-        super(target, clientInfo, clientCapabilities, listener, watchdog);
+                          ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog,
+            UpstreamConnectors.Options options) {
+        super(target, clientInfo, clientCapabilities, listener, watchdog, options);
         this.http = http;
         this.preferred = preferred;
     }

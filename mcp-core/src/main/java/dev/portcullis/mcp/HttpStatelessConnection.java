@@ -6,7 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,10 +27,13 @@ final class HttpStatelessConnection extends BaseConnection {
     private volatile Thread listenLoop;
     private volatile InputStream listenBody;
     private volatile int listenGeneration;
+    /** x-mcp-header parameters per tool, learnt from tools/list results that passed through. */
+    private final Map<String, List<McpParamHeaders.Param>> paramHeaders = new ConcurrentHashMap<>();
 
     HttpStatelessConnection(UpstreamTarget.Http target, HttpUpstream http, ObjectNode clientInfo,
-                            ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog) {
-        super(target, clientInfo, clientCapabilities, listener, watchdog);
+                            ObjectNode clientCapabilities, UpstreamListener listener, Watchdog watchdog,
+            UpstreamConnectors.Options options) {
+        super(target, clientInfo, clientCapabilities, listener, watchdog, options);
         this.http = http;
     }
 
@@ -128,6 +133,15 @@ final class HttpStatelessConnection extends BaseConnection {
         if (target != null) {
             b.header(Meta.H_NAME, HttpUpstream.headerValue(target));
         }
+        if ("tools/call".equals(method) && target != null) {
+            JsonNode args = params.path("arguments");
+            for (McpParamHeaders.Param p : paramHeaders.getOrDefault(target, List.of())) {
+                String v = McpParamHeaders.value(args, p);
+                if (v != null) {
+                    b.header("Mcp-Param-" + p.header(), v);
+                }
+            }
+        }
         return b.build();
     }
 
@@ -137,8 +151,59 @@ final class HttpStatelessConnection extends BaseConnection {
             ObjectNode base = JsonRpc.copyParams(params);
             mapProgressToken(base, f);
             addStatelessMeta(base, exchange);
-            return multiRoundTrip(base, f, p -> post(method, p, f));
+            JsonNode result;
+            try {
+                result = multiRoundTrip(base, f, p -> post(method, p, f));
+            } catch (McpError e) {
+                if (e.code() != McpError.HEADER_MISMATCH || !"tools/call".equals(method)) {
+                    throw e;
+                }
+                // the tool's x-mcp-header annotations may have changed: re-learn them and retry once
+                refreshToolHeaders();
+                result = multiRoundTrip(base, f, p -> post(method, p, f));
+            }
+            return "tools/list".equals(method) ? learnToolHeaders(result) : result;
         });
+    }
+
+    /**
+     * Learns the x-mcp-header parameters of the listed tools and leaves out tools whose annotations are
+     * invalid, as the transport requires.
+     */
+    private JsonNode learnToolHeaders(JsonNode result) {
+        if (!(result instanceof ObjectNode r) || !(r.get("tools") instanceof com.fasterxml.jackson.databind.node.ArrayNode tools)) {
+            return result;
+        }
+        ObjectNode out = r.deepCopy();
+        var kept = out.putArray("tools");
+        for (JsonNode tool : tools) {
+            String toolName = tool.path("name").asText("");
+            McpParamHeaders.Analysis a = McpParamHeaders.analyze(tool.get("inputSchema"));
+            if (a.valid()) {
+                paramHeaders.put(toolName, a.params());
+                kept.add(tool);
+            } else {
+                paramHeaders.remove(toolName);
+                log.log(System.Logger.Level.WARNING, () -> "upstream '" + name + "': tool '" + toolName
+                        + "' left out of tools/list: " + a.invalidReason());
+            }
+        }
+        return out;
+    }
+
+    private void refreshToolHeaders() throws McpError {
+        String cursor = null;
+        for (int page = 0; page < 100; page++) {
+            ObjectNode p = F.objectNode();
+            if (cursor != null) {
+                p.put("cursor", cursor);
+            }
+            JsonNode r = request("tools/list", p, internalExchange());
+            cursor = r.path("nextCursor").asText(null);
+            if (cursor == null) {
+                return;
+            }
+        }
     }
 
     private JsonNode post(String method, ObjectNode params, Inflight f) throws McpError {

@@ -206,7 +206,10 @@ final class HttpUpstream {
 
     /** Header-safe form of a value: as is when plain visible ASCII, else the {@code =?base64?...?=} sentinel form. */
     static String headerValue(String v) {
-        boolean plain = !v.isEmpty() && v.charAt(0) != ' ' && v.charAt(0) != '\t'
+        if (v.isEmpty()) {
+            return v;
+        }
+        boolean plain = v.charAt(0) != ' ' && v.charAt(0) != '\t'
                 && v.charAt(v.length() - 1) != ' ' && v.charAt(v.length() - 1) != '\t'
                 && !(v.startsWith("=?base64?") && v.endsWith("?="));
         for (int i = 0; plain && i < v.length(); i++) {

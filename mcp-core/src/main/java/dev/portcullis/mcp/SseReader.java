@@ -20,6 +20,11 @@ import java.util.Optional;
  */
 public final class SseReader implements AutoCloseable {
 
+    private static final byte[] FIELD_DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] FIELD_EVENT = {'e', 'v', 'e', 'n', 't'};
+    private static final byte[] FIELD_ID = {'i', 'd'};
+    private static final byte[] FIELD_RETRY = {'r', 'e', 't', 'r', 'y'};
+
     /** Default bound on the size of one event: 16 MiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
@@ -182,45 +187,51 @@ public final class SseReader implements AutoCloseable {
                 break;
             }
         }
-        String field;
-        String value;
-        if (colon < 0) {
-            field = new String(line, 0, lineLen, StandardCharsets.UTF_8);
-            value = "";
-        } else {
-            field = new String(line, 0, colon, StandardCharsets.UTF_8);
-            int vs = colon + 1;
-            if (vs < lineLen && line[vs] == ' ') {
-                vs++;
-            }
-            value = new String(line, vs, lineLen - vs, StandardCharsets.UTF_8);
+        int fieldLen = colon < 0 ? lineLen : colon;
+        int vs = colon < 0 ? lineLen : colon + 1;
+        if (vs < lineLen && line[vs] == ' ') {
+            vs++;
         }
-        switch (field) {
-            case "data" -> {
-                eventBytes += lineLen + 1;
-                if (eventBytes > maxEventBytes) {
-                    throw new IOException("SSE event exceeds " + maxEventBytes + " bytes");
-                }
-                data.append(value).append('\n');
-                hasData = true;
+        // field names are ASCII: match on bytes, decode only the value
+        if (is(FIELD_DATA, fieldLen)) {
+            eventBytes += lineLen + 1;
+            if (eventBytes > maxEventBytes) {
+                throw new IOException("SSE event exceeds " + maxEventBytes + " bytes");
             }
-            case "event" -> eventType = value;
-            case "id" -> {
-                if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
-                }
+            data.append(new String(line, vs, lineLen - vs, StandardCharsets.UTF_8)).append('\n');
+            hasData = true;
+        } else if (is(FIELD_EVENT, fieldLen)) {
+            eventType = new String(line, vs, lineLen - vs, StandardCharsets.UTF_8);
+        } else if (is(FIELD_ID, fieldLen)) {
+            String value = new String(line, vs, lineLen - vs, StandardCharsets.UTF_8);
+            if (value.indexOf('\0') < 0) {
+                lastEventId = value;
             }
-            case "retry" -> {
-                if (!value.isEmpty() && value.length() <= 18 && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    retry = Duration.ofMillis(Long.parseLong(value));
-                    eventRetry = retry;
-                }
+        } else if (is(FIELD_RETRY, fieldLen)) {
+            int n = lineLen - vs;
+            boolean digits = n > 0 && n <= 18;
+            for (int i = vs; digits && i < lineLen; i++) {
+                digits = line[i] >= '0' && line[i] <= '9';
             }
-            default -> {
-                // unknown fields are ignored
+            if (digits) {
+                retry = Duration.ofMillis(Long.parseLong(new String(line, vs, n, StandardCharsets.US_ASCII)));
+                eventRetry = retry;
             }
         }
+        // unknown fields are ignored
         return null;
+    }
+
+    private boolean is(byte[] field, int fieldLen) {
+        if (fieldLen != field.length) {
+            return false;
+        }
+        for (int i = 0; i < fieldLen; i++) {
+            if (line[i] != field[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private SseEvent dispatch() {

@@ -25,9 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * restarted with exponential back-off.
  */
 final class StdioConnection extends BaseConnection {
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration BACKOFF_MIN = Duration.ofMillis(250);
-    private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
     private static final int MAX_LINE = 16 * 1024 * 1024;
 
@@ -46,8 +44,8 @@ final class StdioConnection extends BaseConnection {
     private record Pending(Inflight f, CompletableFuture<JsonRpcMessage> response) { }
 
     StdioConnection(UpstreamTarget.Stdio target, ObjectNode clientInfo, ObjectNode clientCapabilities,
-                    UpstreamListener listener, Watchdog watchdog) {
-        super(target, clientInfo, clientCapabilities, listener, watchdog);
+                    UpstreamListener listener, Watchdog watchdog, UpstreamConnectors.Options options) {
+        super(target, clientInfo, clientCapabilities, listener, watchdog, options);
         this.target = target;
     }
 
@@ -99,7 +97,7 @@ final class StdioConnection extends BaseConnection {
     private boolean probe() {
         ObjectNode params = F.objectNode();
         try {
-            JsonNode result = internalRequest("server/discover", params, min(PROBE_TIMEOUT, requestTimeout));
+            JsonNode result = internalRequest("server/discover", params, min(options.stdioProbeTimeout(), requestTimeout));
             List<String> versions = supportedVersions(result.path("supportedVersions"));
             if (versions.contains(ProtocolVersion.V2026_07_28.text())) {
                 return true;
@@ -383,7 +381,7 @@ final class StdioConnection extends BaseConnection {
     private void restart() {
         while (!closed) {
             Duration wait = backoff;
-            backoff = min(backoff.multipliedBy(2), BACKOFF_MAX);
+            backoff = min(backoff.multipliedBy(2), options.stdioRestartMax());
             try {
                 Thread.sleep(wait);
             } catch (InterruptedException e) {

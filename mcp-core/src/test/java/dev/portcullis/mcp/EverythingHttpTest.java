@@ -149,6 +149,24 @@ class EverythingHttpTest {
     }
 
     @Test
+    void answersUnsolicitedRootsRequestsThroughTheListener() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (UpstreamConnection c = connect(listener)) {
+            // the server asks roots/list outside any request (on the GET stream); the listener answers
+            JsonNode r = null;
+            for (int i = 0; i < 20; i++) {
+                r = c.request("tools/call", call("get-roots-list", args()), new TestExchange());
+                if (r.path("content").toString().contains("file:///tmp/portcullis-test")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(r.path("content").toString()).contains("file:///tmp/portcullis-test");
+            assertThat(listener.requests).extracting(TestExchange.Sent::method).contains("roots/list");
+        }
+    }
+
+    @Test
     void cancelsWhenTheClientCancels() throws Exception {
         try (UpstreamConnection c = connect(new RecordingListener())) {
             TestExchange ex = new TestExchange();

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class HttpEdgeCaseTest {
 
     private static final String INIT_RESULT = "{\"protocolVersion\":\"%s\",\"capabilities\":{},\"serverInfo\":{\"name\":\"fake\",\"version\":\"1\"}}";
-    private final UpstreamConnector connector = UpstreamConnectors.create();
+    private static final UpstreamConnectors.Options OPTIONS =
+            new UpstreamConnectors.Options(Duration.ofMillis(300), 3, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    private final UpstreamConnector connector = UpstreamConnectors.create(OPTIONS);
     private FakeHttpServer server;
 
     @AfterEach
@@ -302,10 +304,10 @@ class HttpEdgeCaseTest {
             try (UpstreamConnection c = connect(Optional.of(ProtocolVersion.Era.STATELESS), Duration.ofSeconds(5), Map.of())) {
                 assertThatThrownBy(() -> c.request("tools/call", tool("x"), new TestExchange()))
                         .isInstanceOf(UpstreamException.class).hasMessage("upstream 'fake': too many input rounds");
-                assertThat(rounds.get()).isEqualTo(BaseConnection.MAX_INPUT_ROUNDS);
+                assertThat(rounds.get()).isEqualTo(OPTIONS.maxInputRounds());
                 // every round is a new request id and echoes the state
                 assertThat(server.seen.stream().filter(x -> "tools/call".equals(method(x))).map(FakeHttpServer::id).distinct().count())
-                        .isEqualTo(BaseConnection.MAX_INPUT_ROUNDS);
+                        .isEqualTo(OPTIONS.maxInputRounds());
                 assertThat(server.seen.get(server.seen.size() - 1).body().path("params").path("requestState").asText()).isEqualTo("again");
             }
         }
@@ -323,6 +325,47 @@ class HttpEdgeCaseTest {
                 assertThat(call.headers().getFirst("Mcp-Method")).isEqualTo("tools/call");
                 assertThat(call.body().path("params").path("_meta").path("io.modelcontextprotocol/logLevel").asText()).isEqualTo("debug");
                 assertThat(call.body().path("params").path("_meta").path("io.modelcontextprotocol/clientCapabilities").has("elicitation")).isTrue();
+            }
+        }
+
+        @Test
+        void leavesToolsWithInvalidHeaderAnnotationsOutAndMirrorsValidOnes() throws Exception {
+            server = new FakeHttpServer((s, ex) -> {
+                String result = switch (method(s)) {
+                    case "server/discover" -> DISCOVER;
+                    case "tools/list" -> "{\"resultType\":\"complete\",\"tools\":["
+                            + "{\"name\":\"good\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"r\":{\"type\":\"string\",\"x-mcp-header\":\"Region\"}}}},"
+                            + "{\"name\":\"bad\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"x-mcp-header\":\"N\"}}}}]}";
+                    default -> "{\"resultType\":\"complete\"}";
+                };
+                json(ex, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id(s) + ",\"result\":" + result + "}");
+            });
+            try (UpstreamConnection c = connect(Optional.of(ProtocolVersion.Era.STATELESS), Duration.ofSeconds(5), Map.of())) {
+                assertThat(c.request("tools/list", null, new TestExchange()).path("tools").findValuesAsText("name")).containsExactly("good");
+                ObjectNode p = tool("good");
+                p.putObject("arguments").put("r", "eu-1");
+                c.request("tools/call", p, new TestExchange());
+                assertThat(server.seen.get(server.seen.size() - 1).headers().getFirst("Mcp-Param-Region")).isEqualTo("eu-1");
+            }
+        }
+
+        @Test
+        void checksHealthWithDiscoverOnceTheLastObservationIsStale() throws Exception {
+            AtomicInteger discovers = new AtomicInteger();
+            server = new FakeHttpServer((s, ex) -> {
+                discovers.incrementAndGet();
+                json(ex, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + id(s) + ",\"result\":" + DISCOVER + "}");
+            });
+            try (UpstreamConnection c = connect(Optional.of(ProtocolVersion.Era.STATELESS), Duration.ofSeconds(2), Map.of())) {
+                assertThat(c.healthy()).isTrue();
+                assertThat(discovers.get()).as("fresh: no check").isEqualTo(1);
+                Thread.sleep(400);
+                assertThat(c.healthy()).isTrue();
+                assertThat(discovers.get()).as("stale: one discover").isEqualTo(2);
+                server.close();
+                server = null;
+                Thread.sleep(400);
+                assertThat(c.healthy()).isFalse();
             }
         }
 

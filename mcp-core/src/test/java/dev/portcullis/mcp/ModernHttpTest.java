@@ -192,6 +192,18 @@ class ModernHttpTest {
     }
 
     @Test
+    void mirrorsAnnotatedParametersIntoHeaders() throws Exception {
+        try (UpstreamConnection c = connect()) {
+            // no tools/list seen yet: the server rejects with -32020, the connection re-learns the tools and retries
+            JsonNode r = c.request("tools/call", call("regional", args().put("region", "eu-west").put("query", "q")), new TestExchange());
+            assertThat(text(r)).isEqualTo("q in eu-west (header eu-west)");
+            // a value that is not plain ASCII travels base64-encoded; the server decodes it before comparing
+            JsonNode z = c.request("tools/call", call("regional", args().put("region", "zürich").put("query", "q")), new TestExchange());
+            assertThat(text(z)).isEqualTo("q in zürich (header =?base64?esO8cmljaA==?=)");
+        }
+    }
+
+    @Test
     void speaksTheSessionEraWhenConfiguredSo() throws Exception {
         try (UpstreamConnection c = connect(Duration.ofSeconds(20), Optional.of(ProtocolVersion.Era.SESSION), new RecordingListener())) {
             assertThat(c.protocolVersion()).isEqualTo(ProtocolVersion.V2025_11_25);

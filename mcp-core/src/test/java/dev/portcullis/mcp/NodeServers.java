@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -141,17 +140,5 @@ final class NodeServers {
         }
         Files.copy(src.resolve("modern-server.mjs"), dir.resolve("modern-server.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return dir;
-    }
-
-    static void awaitPort(int port, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("port " + port + " not open within " + timeout);
     }
 }
