@@ -12,5 +12,5 @@ export JAVA_HOME
 cd "$ROOT"
 ./mvnw -q -Pbench -pl mcp-registry -am -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-CP="mcp-registry/target/test-classes:mcp-registry/target/classes:$(cat mcp-registry/target/bench.classpath)"
+CP="mcp-registry/target/jmh-classes:mcp-registry/target/classes:$(cat mcp-registry/target/bench.classpath)"
 exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main RegistryPinningBenchmark "$@"

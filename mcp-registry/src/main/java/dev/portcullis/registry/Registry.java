@@ -466,7 +466,7 @@ public final class Registry {
                     publish(new RegistryEvent.Quarantined(q));
                 }
                 if (outcome.baselined()) {
-                    LOG.log(Level.INFO, "pinned {0} tools of upstream {1} on first review", candidates.size(), upstream);
+                    LOG.log(Level.INFO, "pinned {0} tools of upstream {1} on first review", String.valueOf(candidates.size()), upstream);
                 }
             }
         } finally {
