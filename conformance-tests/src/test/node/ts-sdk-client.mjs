@@ -23,7 +23,9 @@ client.setRequestHandler(ElicitRequestSchema, async () => {
 
 const watchdog = setTimeout(() => { console.error("ts-sdk-client: timed out"); process.exit(3); }, 60_000);
 try {
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const token = process.env.MCP_BEARER_TOKEN;
+  const transport = new StreamableHTTPClientTransport(new URL(url),
+    token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
   await client.connect(transport);
   seen.protocolVersion = transport.protocolVersion ?? null;
   seen.sessionId = transport.sessionId ?? null;

@@ -35,10 +35,24 @@ public final class JavaSdkClient {
     }
 
     public static Observations exercise(String url) {
+        return exercise(url, Map.of());
+    }
+
+    /**
+     * As {@link #exercise(String)}, sending extra headers on every request (e.g. {@code Authorization}).
+     *
+     * @param url     the MCP endpoint
+     * @param headers headers to add
+     * @return what the client observed
+     */
+    public static Observations exercise(String url, Map<String, String> headers) {
         URI uri = URI.create(url);
+        java.net.http.HttpRequest.Builder requests = java.net.http.HttpRequest.newBuilder();
+        headers.forEach(requests::header);
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                 .builder(uri.getScheme() + "://" + uri.getRawAuthority())
                 .endpoint(uri.getRawPath())
+                .requestBuilder(requests)
                 .build();
         List<Double> progress = new CopyOnWriteArrayList<>();
         AtomicInteger samplingRequests = new AtomicInteger();

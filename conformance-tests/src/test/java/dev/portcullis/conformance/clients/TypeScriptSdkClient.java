@@ -28,9 +28,17 @@ public final class TypeScriptSdkClient {
      * @throws AssertionError with the transcript when node/npm are unavailable, the script fails or prints no report
      */
     public static JsonNode run(String script, String url, Duration timeout) {
+        return run(script, url, timeout, Map.of());
+    }
+
+    /**
+     * As {@link #run(String, String, Duration)} with extra environment (e.g. {@code MCP_BEARER_TOKEN}, which the
+     * client sends as {@code Authorization: Bearer}).
+     */
+    public static JsonNode run(String script, String url, Duration timeout, Map<String, String> env) {
         Path dir = ProjectPaths.root().resolve("conformance-tests/src/test/node");
         ExternalProcess.Outcome outcome = ExternalProcess.run(
-                List.of("bash", dir.resolve("run-client.sh").toString(), script, url), dir, Map.of(), timeout);
+                List.of("bash", dir.resolve("run-client.sh").toString(), script, url), dir, env, timeout);
         if (outcome.exitCode() != 0) {
             throw new AssertionError(script + " against " + url + " exited with " + outcome.exitCode()
                                      + (outcome.exitCode() == 2 ? " (node/npm installation problem)" : "") + "\n"

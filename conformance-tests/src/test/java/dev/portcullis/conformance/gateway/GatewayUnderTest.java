@@ -31,6 +31,27 @@ final class GatewayUnderTest implements AutoCloseable {
         return new GatewayUnderTest(GatewayApp.start(config, OpenTelemetry.noop(), "test"));
     }
 
+    /**
+     * Starts a gateway from YAML (for layer-1 authentication with the development issuer).
+     *
+     * @param yaml configuration; {@code server.port} should be 0
+     * @return the gateway
+     */
+    static GatewayUnderTest fromYaml(String yaml) {
+        GatewayConfig config = GatewayConfig.create(dev.portcullis.server.config.ConfigLoader.fromYaml("test", yaml,
+                java.util.Map.of()));
+        return new GatewayUnderTest(GatewayApp.start(config, OpenTelemetry.noop(), "test"));
+    }
+
+    /**
+     * @param user demo user (alice or bob)
+     * @return a token minted by the development issuer for that user
+     */
+    String devToken(String user) {
+        return app.gateway().capability(dev.portcullis.server.auth.AuthFeature.class).orElseThrow()
+                .demoTokens().stream().filter(t -> t.user().equals(user)).findFirst().orElseThrow().token();
+    }
+
     /** @return the aggregated endpoint */
     String mcp() {
         return "http://127.0.0.1:" + app.gateway().port() + "/mcp";
