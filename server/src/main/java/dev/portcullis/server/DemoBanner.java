@@ -33,14 +33,27 @@ final class DemoBanner {
         if (!tokens.isEmpty()) {
             out.println("Layer-1 OAuth (development issuer; demo tokens, valid for this run only):");
             out.println("  curl -s " + base + "/.well-known/oauth-protected-resource/mcp");
-            out.println("  curl -si " + base + "/mcp                      # 401 + WWW-Authenticate");
+            out.println("  curl -si -X POST " + base + "/mcp               # 401 + WWW-Authenticate");
             for (AuthFeature.DemoToken t : tokens) {
                 String var = t.user().toUpperCase(Locale.ROOT) + "_TOKEN";
                 out.println();
                 out.println("  # " + t.user() + " (groups: " + String.join(", ", t.groups()) + ")");
                 out.println("  export " + var + "=" + t.token());
-                out.println("  curl -si -H \"Authorization: Bearer $" + var + "\" " + base + "/mcp");
             }
+            out.println();
+            out.println("MCP through the gateway (upstream 'demo' is a built-in sample server; its tools appear as demo__*):");
+            out.println("  # a 2026-07-28 (stateless) request: no session needed");
+            out.println("  curl -s " + base + "/mcp -H \"Authorization: Bearer $ALICE_TOKEN\" \\");
+            out.println("    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\");
+            out.println("    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: demo__echo' \\");
+            out.println("    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__echo\","
+                    + "\"arguments\":{\"message\":\"hello\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}'");
+            out.println("  # any MCP client, e.g. the MCP Inspector:");
+            out.println("  npx -y @modelcontextprotocol/inspector --cli " + base + "/mcp --transport http --method tools/list \\");
+            out.println("    --header \"Authorization: Bearer $ALICE_TOKEN\"");
+            out.println("  # Claude Code: claude mcp add --transport http portcullis " + base
+                    + "/mcp --header \"Authorization: Bearer $ALICE_TOKEN\"");
             out.println();
         }
         out.println("Press Ctrl-C to stop (in-flight requests are drained first).");

@@ -158,6 +158,12 @@ public final class Main implements Callable<Integer> {
                 c = c.withServer(new GatewayConfig.Server(c.server().host(), port, c.server().maxBodySize(),
                         c.server().shutdownGrace()));
             }
+            // the demo federates a small built-in MCP server, so the gateway's main job works out of the box
+            dev.portcullis.server.demo.DemoUpstream upstream = dev.portcullis.server.demo.DemoUpstream.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "portcullis-demo-upstream"));
+            c = c.withUpstream(new dev.portcullis.server.mcp.UpstreamSpec(new dev.portcullis.mcp.UpstreamTarget.Http(
+                    "demo", java.net.URI.create(upstream.url()), java.util.Map.of(), java.time.Duration.ofSeconds(5),
+                    java.time.Duration.ofSeconds(30), java.util.Optional.empty()), "demo__"));
             Serving.start(c, spec.commandLine().getOut(), true);
             return 0;
         }

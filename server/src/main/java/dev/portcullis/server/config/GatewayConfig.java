@@ -56,6 +56,16 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
     }
 
     /**
+     * @param extra an upstream to add after the configured ones
+     * @return a copy with the upstream added
+     */
+    public GatewayConfig withUpstream(UpstreamSpec extra) {
+        List<UpstreamSpec> all = new java.util.ArrayList<>(upstreams);
+        all.add(extra);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, all);
+    }
+
+    /**
      * @param server new listener settings
      * @return a copy with other listener settings
      */
