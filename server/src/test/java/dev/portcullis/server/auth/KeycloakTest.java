@@ -53,6 +53,7 @@ class KeycloakTest {
     static int kcPort;
     static String issuer;
     static GatewayUnderTest gw;
+    static dev.portcullis.server.demo.DemoUpstream upstream;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,6 +69,7 @@ class KeycloakTest {
         }
         keycloakPid = out;
         issuer = "http://localhost:" + kcPort + "/realms/portcullis";
+        upstream = dev.portcullis.server.demo.DemoUpstream.start();
         gw = new GatewayUnderTest("""
                 mode: production
                 server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
@@ -79,7 +81,10 @@ class KeycloakTest {
                   issuers:
                     - issuer: %s
                       groups-claim: groups
-                """.formatted(RESOURCE, issuer));
+                upstreams:
+                  - name: demo
+                    url: %s
+                """.formatted(RESOURCE, issuer, upstream.url()));
     }
 
     @AfterAll
@@ -87,6 +92,9 @@ class KeycloakTest {
         try {
             if (gw != null) {
                 gw.close();
+            }
+            if (upstream != null) {
+                upstream.close();
             }
         } finally {
             if (keycloakPid != null) {
@@ -147,17 +155,39 @@ class KeycloakTest {
     }
 
     /**
-     * Placeholder for MCP through the gateway: once {@code /mcp} exists, replace the plain request with the
-     * official MCP Java SDK client (Streamable HTTP transport, {@code Authorization} header from this token)
-     * and assert {@code initialize} and {@code tools/list}. Today it proves layer 1 lets a real Keycloak
-     * token through to the {@code /mcp} route and stops the same request without it.
+     * MCP through the gateway with the official MCP Java SDK client, carrying a token Keycloak issued through
+     * a full authorization-code + PKCE flow: initialize, list and call a tool; the same client without the
+     * token is refused.
      */
     @Test
     void mcpThroughGatewayWithKeycloakToken() throws Exception {
         String token = authorizationCodeWithPkce("bob", "bob-password");
-        HttpResponse<String> withToken = gw.bearer("/mcp", token);
-        assertThat(withToken.statusCode()).isNotIn(401, 403);
+        try (var client = javaSdkClient(token)) {
+            var init = client.initialize();
+            assertThat(init.serverInfo().name()).isEqualTo("portcullis");
+            assertThat(client.listTools().tools()).extracting(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+                    .contains("demo__echo", "demo__lookup_customer");
+            var result = client.callTool(io.modelcontextprotocol.spec.McpSchema.CallToolRequest.builder()
+                    .name("demo__echo").arguments(Map.of("message", "hello from bob")).build());
+            assertThat(((io.modelcontextprotocol.spec.McpSchema.TextContent) result.content().getFirst()).text())
+                    .isEqualTo("hello from bob");
+        }
+        try (var anonymous = javaSdkClient(null)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(anonymous::initialize).isInstanceOf(RuntimeException.class);
+        }
         assertThat(gw.get("/mcp").statusCode()).isEqualTo(401);
+    }
+
+    private static io.modelcontextprotocol.client.McpSyncClient javaSdkClient(String token) {
+        java.net.http.HttpRequest.Builder requests = java.net.http.HttpRequest.newBuilder();
+        if (token != null) {
+            requests.header("Authorization", "Bearer " + token);
+        }
+        java.net.URI mcp = gw.uri("/mcp");
+        var transport = io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport
+                .builder(mcp.getScheme() + "://" + mcp.getRawAuthority()).endpoint("/mcp").requestBuilder(requests).build();
+        return io.modelcontextprotocol.client.McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20))
+                .clientInfo(new io.modelcontextprotocol.spec.McpSchema.Implementation("keycloak-test", "1")).build();
     }
 
     // --- a minimal OAuth client driven over HTTP ---
