@@ -48,6 +48,13 @@ final class HttpSessionConnection extends BaseConnection {
                 || caps.path("prompts").path("listChanged").asBoolean(false)
                 || caps.path("resources").path("listChanged").asBoolean(false)) {
             startGetLoop();
+            // notifications sent before the GET stream is open are lost (servers need not buffer them):
+            // give the stream a moment to be established before the connection is handed out
+            try {
+                getReady.await(Math.min(2000, http.connectTimeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return this;
     }
@@ -310,6 +317,8 @@ final class HttpSessionConnection extends BaseConnection {
         }
     }
 
+    private final java.util.concurrent.CountDownLatch getReady = new java.util.concurrent.CountDownLatch(1);
+
     private synchronized void startGetLoop() {
         if (getLoop == null && !closed) {
             getLoop = Thread.ofVirtual().name("upstream-get-" + name).start(this::runGetLoop);
@@ -330,6 +339,7 @@ final class HttpSessionConnection extends BaseConnection {
                 getBody = resp.body();
                 int status = resp.statusCode();
                 if (status == 405) {
+                    getReady.countDown();
                     closeQuietly(resp.body());
                     log.log(System.Logger.Level.DEBUG, () -> "upstream '" + name + "': no GET stream offered");
                     return;
@@ -346,6 +356,7 @@ final class HttpSessionConnection extends BaseConnection {
                     backoff = min(backoff.multipliedBy(2), GET_BACKOFF_MAX);
                 } else {
                     backoff = GET_BACKOFF_MIN;
+                    getReady.countDown();
                     try (InputStream body = resp.body()) {
                         http.readSse(body, null, this::onGetMessage, st);
                     }

@@ -29,6 +29,7 @@ final class Call implements Exchange {
     private final Optional<String> logLevel;
     private final Duration inputTimeout;
     private final AtomicInteger inputKeys = new AtomicInteger();
+    private final Map<String, Input> pendingInputs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean cancelled;
     private volatile Thread worker;
 
@@ -54,6 +55,10 @@ final class Call implements Exchange {
 
         /** The final error. */
         record Failed(McpError error) implements Event {
+        }
+
+        /** The client cancelled: nothing more is sent for this request. */
+        record Cancelled() implements Event {
         }
     }
 
@@ -98,7 +103,14 @@ final class Call implements Exchange {
 
     /** The client cancelled or went away: the upstream call stops, pending input requests fail. */
     void cancel() {
+        if (cancelled) {
+            return;
+        }
         cancelled = true;
+        for (Input input : pendingInputs.values()) {
+            input.answer().completeExceptionally(new McpError(McpError.INTERNAL_ERROR, "The request was cancelled."));
+        }
+        events.add(new Event.Cancelled());
         Thread w = worker;
         if (w != null) {
             w.interrupt();
@@ -152,13 +164,19 @@ final class Call implements Exchange {
         }
         Map<String, Input> inputs = new LinkedHashMap<>();
         requests.forEach((k, r) -> inputs.put(k, new Input(r.method(), r.params(), new CompletableFuture<>())));
+        inputs.forEach((k, input) -> pendingInputs.put(inputKeys.incrementAndGet() + ":" + k, input));
         events.add(new Event.Ask(inputs));
+        if (cancelled) {
+            inputs.values().forEach(i -> i.answer().completeExceptionally(
+                    new McpError(McpError.INTERNAL_ERROR, "The request was cancelled.")));
+        }
         Map<String, JsonNode> answers = new LinkedHashMap<>();
         long deadline = System.nanoTime() + inputTimeout.toNanos();
         for (Map.Entry<String, Input> e : inputs.entrySet()) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 answers.put(e.getKey(), e.getValue().answer().get(left, TimeUnit.NANOSECONDS));
+                pendingInputs.values().remove(e.getValue());
             } catch (ExecutionException ex) {
                 if (ex.getCause() instanceof McpError error) {
                     throw error;

@@ -414,10 +414,14 @@ public final class McpEndpoint implements AutoCloseable {
                     }
                     continue;
                 }
-                if (call.cancelled() && !(event instanceof Call.Event.Done || event instanceof Call.Event.Failed)) {
+                if (call.cancelled() && !(event instanceof Call.Event.Done || event instanceof Call.Event.Failed
+                        || event instanceof Call.Event.Cancelled)) {
                     continue;
                 }
                 switch (event) {
+                    case Call.Event.Cancelled c -> {
+                        return;
+                    }
                     case Call.Event.Notify n -> {
                         if (!sse) {
                             continue;
@@ -753,6 +757,12 @@ public final class McpEndpoint implements AutoCloseable {
                     continue;
                 }
                 switch (event) {
+                    case Call.Event.Cancelled c -> {
+                        if (resumed != null) {
+                            continuations.remove(resumed.id);
+                        }
+                        return;
+                    }
                     case Call.Event.Notify n -> {
                         if (!sse || (n.method().equals("notifications/message") && !logs)) {
                             continue;
@@ -1039,10 +1049,13 @@ public final class McpEndpoint implements AutoCloseable {
         UpstreamSpec target = upstream;
         return new Relay(call -> {
             UpstreamConnection connection = set.connection(target);
-            if (!stateless && connection.protocolVersion().era() == ProtocolVersion.Era.STATELESS
-                    && (method.equals("resources/subscribe") || method.equals("resources/unsubscribe"))) {
-                connection.listen(Set.of("tools", "prompts", "resources"), method.equals("resources/subscribe")
-                        ? Set.of(params.path("uri").asText()) : Set.of());
+            if (method.equals("resources/subscribe")) {
+                // the connection subscribes in its own era (resources/subscribe, or subscriptions/listen) and
+                // from then on delivers the updates to this client's stream
+                connection.listen(Set.of("tools", "prompts", "resources"), Set.of(params.path("uri").asText()));
+                return JsonRpc.mapper().createObjectNode();
+            }
+            if (method.equals("resources/unsubscribe") && connection.protocolVersion().era() == ProtocolVersion.Era.STATELESS) {
                 return JsonRpc.mapper().createObjectNode();
             }
             return connection.request(method, forwarded, call);

@@ -39,7 +39,9 @@ public final class LoggingSetup {
             case TEXT -> new TextLogFormatter();
         });
         root.addHandler(handler);
-        root.setLevel(level);
+        // debug and trace are for Portcullis itself; the JDK and libraries stay at INFO (or above)
+        root.setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+        Logger.getLogger("dev.portcullis").setLevel(level);
         if (level.intValue() >= Level.INFO.intValue()) {
             Logger.getLogger("io.helidon").setLevel(Level.WARNING);
         }
