@@ -30,7 +30,9 @@ class RealClientsThroughGatewayTest {
         assertThat(seen.tools()).contains("test_simple_text", "test_tool_with_progress", "test_sampling",
                 "test_elicitation", "json_schema_2020_12_tool");
         assertThat(seen.simpleText()).isEqualTo("This is a simple text response for testing.");
-        assertThat(seen.progress()).containsExactly(0.0, 50.0, 100.0);
+        // the SDK hands notifications to its consumer asynchronously, so it may see them out of order;
+        // RelayTest checks the order on the wire
+        assertThat(seen.progress()).containsExactlyInAnyOrder(0.0, 50.0, 100.0);
         assertThat(seen.samplingRequests()).isEqualTo(1);
         assertThat(seen.samplingResult()).isEqualTo("LLM response: Java SDK sampled this");
         assertThat(seen.elicitationRequests()).isEqualTo(1);

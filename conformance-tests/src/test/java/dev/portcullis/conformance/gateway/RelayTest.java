@@ -85,6 +85,37 @@ class RelayTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Eras.class, names = {"LEGACY", "MODERN"})
+    void progressIsRelayedInOrderBeforeTheResultOnTheRequestsStream(Eras upstreamEra) throws Exception {
+        try (FixtureServer fixture = FixtureServer.start(0, upstreamEra);
+             GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("fixture", fixture.url(), "")))) {
+            McpHttp client = McpHttp.session(gateway.mcp());
+            ObjectNode params = McpHttp.JSON.createObjectNode().put("name", "test_tool_with_progress");
+            params.putObject("arguments");
+            params.putObject("_meta").put("progressToken", "p-1");
+            HttpResponse<String> response = McpHttp.post(gateway.mcp(), client.sessionId(),
+                    McpHttp.request(7, "tools/call", params));
+
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            List<JsonNode> messages = new java.util.ArrayList<>();
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith("data:") && line.length() > 6) {
+                    messages.add(McpHttp.JSON.readTree(line.substring(5).trim()));
+                }
+            }
+            assertThat(messages).extracting(m -> m.path("params").path("progress").asDouble(-1))
+                    .containsExactly(0.0, 50.0, 100.0, -1.0);
+            assertThat(messages).allSatisfy(m -> {
+                if (m.has("method")) {
+                    assertThat(m.path("params").path("progressToken").asText()).isEqualTo("p-1");
+                }
+            });
+            assertThat(messages.getLast().path("id").asInt()).isEqualTo(7);
+            assertThat(messages.getLast().has("result")).isTrue();
+        }
+    }
+
     @Test
     void aCancelledRequestGetsNoResponse() throws Exception {
         try (FixtureServer fixture = FixtureServer.start(0, Eras.LEGACY);
