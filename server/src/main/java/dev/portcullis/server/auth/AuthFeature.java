@@ -154,7 +154,7 @@ public final class AuthFeature {
         }
         if (devIssuer.isPresent()) {
             String iss = DevIssuer.issuer(base);
-            verifiers.add(new IssuerVerifier(iss, Optional.empty(), List.of("RS256"), Duration.ofSeconds(60), "groups",
+            verifiers.add(new IssuerVerifier(iss, Optional.empty(), List.of("ES256"), Duration.ofSeconds(60), "groups",
                     KeySource.fixed(devIssuer.get().publicKeys())));
             authorizationServers.add(iss);
             LOGGER.log(Level.WARNING, "Development token issuer enabled at " + iss + " (mode "

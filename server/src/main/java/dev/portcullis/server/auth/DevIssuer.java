@@ -12,17 +12,18 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
  * The built-in development token issuer (demo and dev mode only; configuration refuses it in
- * production). It holds a fresh RSA key per start, publishes the public half as a JWKS on the gateway
+ * production). It holds a fresh P-256 key per start (ES256: generated in about a millisecond, so the demo starts fast), publishes the public half as a JWKS on the gateway
  * and mints RFC 9068 access tokens for the demo users. Nothing it issues survives a restart.
  */
 final class DevIssuer {
@@ -41,7 +42,7 @@ final class DevIssuer {
     record DemoUser(String username, String name, String email, List<String> groups) {
     }
 
-    private final RSAKey key;
+    private final ECKey key;
     private final AuthConfig.DevIssuer config;
     private final Clock clock;
 
@@ -51,10 +52,10 @@ final class DevIssuer {
         byte[] kid = new byte[8];
         new SecureRandom().nextBytes(kid);
         try {
-            this.key = new RSAKeyGenerator(2048)
+            this.key = new ECKeyGenerator(Curve.P_256)
                     .keyID("dev-" + HexFormat.of().formatHex(kid))
                     .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256)
+                    .algorithm(JWSAlgorithm.ES256)
                     .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate the development issuer key", e);
@@ -93,12 +94,12 @@ final class DevIssuer {
                 .claim("preferred_username", user.username())
                 .claim("groups", user.groups())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256)
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .keyID(key.getKeyID())
                 .type(new JOSEObjectType("at+jwt"))
                 .build(), claims);
         try {
-            jwt.sign(new RSASSASigner(key));
+            jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a development token", e);
         }
