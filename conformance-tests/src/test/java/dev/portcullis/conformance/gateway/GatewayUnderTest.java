@@ -42,6 +42,12 @@ final class GatewayUnderTest implements AutoCloseable {
         return mcp() + "/" + upstream;
     }
 
+    /** @param path a path such as {@code /admin/upstreams}
+     *  @return the gateway's URL for it */
+    String url(String path) {
+        return "http://127.0.0.1:" + app.gateway().port() + path;
+    }
+
     int port() {
         return app.gateway().port();
     }
