@@ -72,7 +72,12 @@ final class AdminApi {
                 .get(EVENTS, admin(this::events));
         routes.table()
                 .declare(UPSTREAMS, List.of("GET", "POST"))
-                .declare(UPSTREAMS + "/*", List.of("GET", "PUT", "DELETE", "POST"))
+                .declare(UPSTREAMS + "/{name}", List.of("GET", "PUT", "DELETE"))
+                .declare(UPSTREAMS + "/{name}/enable", List.of("POST"))
+                .declare(UPSTREAMS + "/{name}/disable", List.of("POST"))
+                .declare(UPSTREAMS + "/{name}/quarantine", List.of("GET"))
+                .declare(UPSTREAMS + "/{name}/quarantine/approve-all", List.of("POST"))
+                .declare(UPSTREAMS + "/{name}/quarantine/{tool}/approve", List.of("POST"))
                 .declare(EVENTS, List.of("GET"));
     }
 
