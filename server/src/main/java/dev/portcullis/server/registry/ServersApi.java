@@ -58,7 +58,9 @@ final class ServersApi {
             String search = req.query().first("search").asOptional().orElse(null);
             RegistryProblems.json(res, 200, registry.serversPage(cursor, limit, search));
         } catch (RegistryException e) {
-            RegistryProblems.send(req, res, e);
+            // only INVALID can happen here: a malformed cursor or a limit out of range
+            RegistryProblems.send(req, res, e.reason().httpStatus(), "invalid-request", e.getMessage(), e.problems(),
+                    Map.of());
         }
     }
 

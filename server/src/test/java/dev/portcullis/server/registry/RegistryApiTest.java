@@ -200,6 +200,7 @@ class RegistryApiTest {
                 HttpResponse<String> r = send("GET", "/v0.1/servers?" + query, null);
                 assertThat(r.statusCode()).as(query).isEqualTo(400);
                 assertThat(r.headers().firstValue("Content-Type")).as(query).hasValue("application/problem+json");
+                assertThat(json(r).path("code").asText()).as(query).isEqualTo("invalid-request");
             }
         }
 
