@@ -9,6 +9,7 @@ import dev.portcullis.server.auth.AuthContext;
 import dev.portcullis.server.auth.AuthFeature;
 import dev.portcullis.server.config.GatewayConfig;
 import dev.portcullis.server.mcp.McpEndpoint;
+import dev.portcullis.server.registry.RegistryFeature;
 import io.helidon.webserver.http.ServerRequest;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -23,11 +24,13 @@ public final class GatewayApp implements AutoCloseable {
     private final Gateway gateway;
     private final UpstreamConnector connector;
     private final McpEndpoint mcp;
+    private final RegistryFeature registry;
 
-    private GatewayApp(Gateway gateway, UpstreamConnector connector, McpEndpoint mcp) {
+    private GatewayApp(Gateway gateway, UpstreamConnector connector, McpEndpoint mcp, RegistryFeature registry) {
         this.gateway = gateway;
         this.connector = connector;
         this.mcp = mcp;
+        this.registry = registry;
     }
 
     /**
@@ -41,9 +44,12 @@ public final class GatewayApp implements AutoCloseable {
     public static GatewayApp start(GatewayConfig config, OpenTelemetry openTelemetry, String version) {
         // layer 1 first: its filter (guard, then authenticate) must run before any capability's routes
         AuthFeature auth = AuthFeature.create(config);
+        // only registered upstreams are reachable: the MCP endpoint sees the registry, with tool pinning
+        RegistryFeature registry = RegistryFeature.open(config, auth.enabled(), version);
         UpstreamConnector connector = UpstreamConnectors.create();
-        McpEndpoint mcp = McpEndpoint.create(config.mcp(), config.upstreams(), connector, config.server().host(),
+        McpEndpoint mcp = McpEndpoint.create(config.mcp(), registry.directory(), connector, config.server().host(),
                 GatewayApp::principal, version);
+        registry.follow(mcp);
         if (!auth.enabled()) {
             LOGGER.log(System.Logger.Level.WARNING, "MCP endpoint is UNAUTHENTICATED (mode "
                     + config.mode().name().toLowerCase(Locale.ROOT) + "): every caller acts as 'anonymous'");
@@ -52,10 +58,13 @@ public final class GatewayApp implements AutoCloseable {
                 .openTelemetry(openTelemetry)
                 .routes(auth::register)
                 .routes(mcp::register)
+                .routes(registry::register)
                 .capability(auth)
+                .capability(registry)
                 .start();
         auth.start(gateway.baseUri());
-        return new GatewayApp(gateway, connector, mcp);
+        registry.start();
+        return new GatewayApp(gateway, connector, mcp, registry);
     }
 
     /**
@@ -75,11 +84,12 @@ public final class GatewayApp implements AutoCloseable {
         return gateway;
     }
 
-    /** Drains and stops the listener, then ends MCP sessions and upstream connections. */
+    /** Drains and stops the listener, then ends MCP sessions, health checks and upstream connections. */
     @Override
     public void close() {
         gateway.close();
         mcp.close();
+        registry.close();
         connector.close();
     }
 }

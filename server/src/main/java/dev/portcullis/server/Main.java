@@ -161,9 +161,11 @@ public final class Main implements Callable<Integer> {
             // the demo federates a small built-in MCP server, so the gateway's main job works out of the box
             dev.portcullis.server.demo.DemoUpstream upstream = dev.portcullis.server.demo.DemoUpstream.start();
             Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "portcullis-demo-upstream"));
-            c = c.withUpstream(new dev.portcullis.server.mcp.UpstreamSpec(new dev.portcullis.mcp.UpstreamTarget.Http(
-                    "demo", java.net.URI.create(upstream.url()), java.util.Map.of(), java.time.Duration.ofSeconds(5),
-                    java.time.Duration.ofSeconds(30), java.util.Optional.empty()), "demo__"));
+            c = c.withUpstream(new dev.portcullis.registry.Registration("demo", "Demo upstream",
+                    "A small built-in MCP server for trying the gateway", "1.0.0",
+                    new dev.portcullis.mcp.UpstreamTarget.Http("demo", java.net.URI.create(upstream.url()), java.util.Map.of(),
+                            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), java.util.Optional.empty()),
+                    "demo__", true, dev.portcullis.registry.Registration.Source.CONFIG, java.time.Instant.now()));
             Serving.start(c, spec.commandLine().getOut(), true);
             return 0;
         }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import dev.portcullis.server.GatewayApp;
 import dev.portcullis.server.config.GatewayConfig;
 import dev.portcullis.server.mcp.McpSettings;
-import dev.portcullis.server.mcp.UpstreamSpec;
+import dev.portcullis.registry.Registration;
 
 import io.opentelemetry.api.OpenTelemetry;
 
@@ -22,7 +22,7 @@ final class GatewayUnderTest implements AutoCloseable {
         this.app = app;
     }
 
-    static GatewayUnderTest start(List<UpstreamSpec> upstreams) {
+    static GatewayUnderTest start(List<Registration> upstreams) {
         GatewayConfig config = new GatewayConfig(GatewayConfig.Mode.DEV,
                 new GatewayConfig.Server("127.0.0.1", 0, 4L * 1024 * 1024, Duration.ofSeconds(2)),
                 new GatewayConfig.Logging(GatewayConfig.Logging.Level.WARNING, GatewayConfig.Logging.Format.TEXT),
@@ -61,6 +61,12 @@ final class GatewayUnderTest implements AutoCloseable {
      *  @return the single-upstream endpoint */
     String mcp(String upstream) {
         return mcp() + "/" + upstream;
+    }
+
+    /** @param path a path such as {@code /admin/upstreams}
+     *  @return the gateway's URL for it */
+    String url(String path) {
+        return "http://127.0.0.1:" + app.gateway().port() + path;
     }
 
     int port() {

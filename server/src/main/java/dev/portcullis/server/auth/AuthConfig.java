@@ -37,7 +37,7 @@ public record AuthConfig(boolean disabled, Optional<URI> resource, List<String> 
                          Optional<DevIssuer> devIssuer) {
 
     /** Routes protected when {@code auth.protect} is not set. */
-    public static final List<String> DEFAULT_PROTECT = List.of("/mcp", "/mcp/*", "/admin/*", "/v1/*", "/auth/*");
+    public static final List<String> DEFAULT_PROTECT = List.of("/mcp", "/mcp/*", "/admin/*", "/v1/*", "/v0.1/*", "/auth/*");
     /** Algorithms accepted when an issuer does not list its own. */
     public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "PS256", "ES256", "EdDSA");
     /** Asymmetric JWS algorithms an issuer may list; symmetric ones (HS*) and {@code none} never are. */

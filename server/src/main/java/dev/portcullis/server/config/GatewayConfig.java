@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.portcullis.server.mcp.McpSettings;
-import dev.portcullis.server.mcp.UpstreamSpec;
+import dev.portcullis.registry.Registration;
+import dev.portcullis.server.registry.RegistrySettings;
+import dev.portcullis.server.registry.UpstreamsSection;
 import dev.portcullis.server.auth.AuthConfig;
 import io.helidon.config.Config;
 
@@ -21,13 +23,16 @@ import io.helidon.config.Config;
  * @param logging   log level and format
  * @param telemetry OpenTelemetry settings
  * @param auth      layer-1 authentication (OAuth 2.1 resource server)
+ * @param mcp       the MCP endpoint
+ * @param upstreams upstreams registered by configuration (source {@code CONFIG}), in configuration order
+ * @param registry  the registry's state file, health checks and admin scope
  */
 public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth,
-                            McpSettings mcp, List<UpstreamSpec> upstreams) {
+                            McpSettings mcp, List<Registration> upstreams, RegistrySettings registry) {
 
     /** Top-level sections this record reads. */
     public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", "auth",
-            McpSettings.SECTION, UpstreamSpec.SECTION);
+            McpSettings.SECTION, UpstreamsSection.SECTION, RegistrySettings.SECTION);
 
     /** Validates; authentication may be off only in dev mode and the development issuer never runs in production. */
     public GatewayConfig {
@@ -39,6 +44,28 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         auth.checkMode(mode);
         Objects.requireNonNull(mcp, "mcp");
         upstreams = List.copyOf(upstreams);
+        for (Registration r : upstreams) {
+            if (r.source() != Registration.Source.CONFIG) {
+                throw new IllegalArgumentException("upstreams." + r.name() + ": source " + r.source() + " (expected: CONFIG)");
+            }
+        }
+        Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * A configuration with the registry's default settings.
+     *
+     * @param mode      mode
+     * @param server    listener and limits
+     * @param logging   logging
+     * @param telemetry telemetry
+     * @param auth      layer-1 authentication
+     * @param mcp       the MCP endpoint
+     * @param upstreams configured upstreams
+     */
+    public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth,
+                         McpSettings mcp, List<Registration> upstreams) {
+        this(mode, server, logging, telemetry, auth, mcp, upstreams, RegistrySettings.defaults());
     }
 
     /**
@@ -52,17 +79,18 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
      * @throws IllegalArgumentException in any other mode
      */
     public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry) {
-        this(mode, server, logging, telemetry, AuthConfig.DISABLED, McpSettings.defaults(), List.of());
+        this(mode, server, logging, telemetry, AuthConfig.DISABLED, McpSettings.defaults(), List.of(),
+                RegistrySettings.defaults());
     }
 
     /**
      * @param extra an upstream to add after the configured ones
      * @return a copy with the upstream added
      */
-    public GatewayConfig withUpstream(UpstreamSpec extra) {
-        List<UpstreamSpec> all = new java.util.ArrayList<>(upstreams);
+    public GatewayConfig withUpstream(Registration extra) {
+        List<Registration> all = new java.util.ArrayList<>(upstreams);
         all.add(extra);
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, all);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, all, registry);
     }
 
     /**
@@ -70,7 +98,15 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
      * @return a copy with other listener settings
      */
     public GatewayConfig withServer(Server server) {
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
+    }
+
+    /**
+     * @param registry new registry settings
+     * @return a copy with other registry settings
+     */
+    public GatewayConfig withRegistry(RegistrySettings registry) {
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
     }
 
     /**
@@ -103,8 +139,9 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         Telemetry telemetry = Telemetry.read(root.get("telemetry"), r);
         AuthConfig auth = AuthConfig.read(root.get("auth"), mode, r);
         McpSettings mcp = McpSettings.read(root.get(McpSettings.SECTION), r);
-        List<UpstreamSpec> upstreams = UpstreamSpec.readAll(root.get(UpstreamSpec.SECTION), r);
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams);
+        List<Registration> upstreams = UpstreamsSection.readAll(root.get(UpstreamsSection.SECTION), r);
+        RegistrySettings registry = RegistrySettings.read(root.get(RegistrySettings.SECTION), r);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
     }
 
     /** How the gateway runs. */

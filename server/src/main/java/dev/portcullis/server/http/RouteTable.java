@@ -9,8 +9,9 @@ import java.util.TreeSet;
 
 /**
  * The gateway's public routes and the methods each accepts, so that a request for a known path with
- * the wrong method gets 405 with an {@code Allow} header instead of a 404. Patterns are exact paths or
- * prefixes ending in {@code /*}.
+ * the wrong method gets 405 with an {@code Allow} header instead of a 404. Patterns are exact paths,
+ * prefixes ending in {@code /*}, or paths with {@code {param}} segments, each matching one non-empty
+ * path segment ({@code /admin/upstreams/{name}/enable}).
  */
 public final class RouteTable {
     private final List<Entry> entries = new ArrayList<>();
@@ -18,7 +19,7 @@ public final class RouteTable {
     /**
      * Declares a route.
      *
-     * @param pattern exact path, or a prefix ending in {@code /*}
+     * @param pattern exact path, a prefix ending in {@code /*}, or a path with {@code {param}} segments
      * @param methods the HTTP methods the route accepts
      * @return this table
      */
@@ -49,7 +50,21 @@ public final class RouteTable {
                 String prefix = pattern.substring(0, pattern.length() - 2);
                 return path.equals(prefix) || path.startsWith(prefix + "/");
             }
-            return pattern.equals(path);
+            if (pattern.indexOf('{') < 0) {
+                return pattern.equals(path);
+            }
+            String[] want = pattern.split("/", -1);
+            String[] have = path.split("/", -1);
+            if (want.length != have.length) {
+                return false;
+            }
+            for (int i = 0; i < want.length; i++) {
+                boolean param = want[i].startsWith("{") && want[i].endsWith("}");
+                if (param ? have[i].isEmpty() : !want[i].equals(have[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

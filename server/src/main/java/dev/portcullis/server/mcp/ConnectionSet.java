@@ -26,6 +26,7 @@ final class ConnectionSet implements AutoCloseable {
     private final ObjectNode clientCapabilities;
     private final Downstream downstream;
     private final Map<String, UpstreamConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamSpec> connectedTo = new ConcurrentHashMap<>();
     private final Map<String, Catalog.Listing> listings = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -48,12 +49,13 @@ final class ConnectionSet implements AutoCloseable {
             throw McpErrors.error(McpErrors.SESSION_NOT_FOUND, "The session has ended.", "session-not-found");
         }
         UpstreamConnection existing = connections.get(spec.name());
-        if (existing != null && existing.healthy()) {
+        if (existing != null && existing.healthy() && spec.equals(connectedTo.get(spec.name()))) {
             return existing;
         }
         synchronized (this) {
             existing = connections.get(spec.name());
-            if (existing != null && existing.healthy()) {
+            // a registration replaced by a new version may point elsewhere: never reuse the old connection
+            if (existing != null && existing.healthy() && spec.equals(connectedTo.get(spec.name()))) {
                 return existing;
             }
             if (existing != null) {
@@ -65,6 +67,7 @@ final class ConnectionSet implements AutoCloseable {
                 UpstreamConnection created = connector.connect(spec.target(), clientInfo, clientCapabilities,
                         new Listener(spec.name()));
                 connections.put(spec.name(), created);
+                connectedTo.put(spec.name(), spec);
                 return created;
             } catch (UpstreamException e) {
                 LOGGER.log(System.Logger.Level.WARNING, "Upstream " + spec.name() + " unavailable: " + e.getMessage());
@@ -89,6 +92,31 @@ final class ConnectionSet implements AutoCloseable {
 
     void invalidate(String upstream) {
         listings.remove(upstream);
+    }
+
+    /**
+     * Drops the cached listing of an upstream and, when it left the directory, closes its connection
+     * (in the background: closing may wait for the upstream).
+     *
+     * @param upstream upstream name
+     * @param gone     whether the upstream is no longer registered and enabled
+     */
+    void invalidate(String upstream, boolean gone) {
+        listings.remove(upstream);
+        if (gone) {
+            // no lock: a connect in progress for this set must not hold up the registry's listener
+            UpstreamConnection connection = connections.remove(upstream);
+            connectedTo.remove(upstream);
+            if (connection != null) {
+                Thread.ofVirtual().name("close-upstream-" + upstream).start(() -> {
+                    try {
+                        connection.close();
+                    } catch (RuntimeException e) {
+                        LOGGER.log(System.Logger.Level.DEBUG, "Closing upstream " + upstream + " failed", e);
+                    }
+                });
+            }
+        }
     }
 
     /** An exchange for the gateway's own requests (list fetches): no client input is possible. */
@@ -131,6 +159,7 @@ final class ConnectionSet implements AutoCloseable {
             }
         }
         connections.clear();
+        connectedTo.clear();
         listings.clear();
     }
 

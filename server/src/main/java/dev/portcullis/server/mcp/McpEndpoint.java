@@ -131,6 +131,42 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /**
+     * Creates the endpoint over a directory of upstreams (the registry, with tool pinning).
+     *
+     * @param settings   endpoint settings
+     * @param directory  registered upstreams and their pinning
+     * @param connector  upstream connector
+     * @param bindHost   listener address
+     * @param principals caller key per request
+     * @param version    gateway version
+     * @return the endpoint
+     */
+    public static McpEndpoint create(McpSettings settings, UpstreamDirectory directory, UpstreamConnector connector,
+                                     String bindHost, Function<ServerRequest, String> principals, String version) {
+        return new McpEndpoint(settings, directory, connector, bindHost, principals, version);
+    }
+
+    /**
+     * Tells the endpoint that what an upstream offers changed in the directory (registered, removed,
+     * enabled, disabled, a tool quarantined or approved): cached listings are dropped in every session and
+     * stateless context, connections to an upstream that left the directory are closed, and clients
+     * learn of it through {@code notifications/tools/list_changed} (session clients on their GET stream,
+     * stateless clients on {@code subscriptions/listen} streams that asked for tool changes).
+     *
+     * @param upstream the upstream's name
+     */
+    public void catalogChanged(String upstream) {
+        boolean gone = directory.find(upstream).isEmpty();
+        for (Session session : sessions.values()) {
+            session.connections.invalidate(upstream, gone);
+            new SessionDownstream(session).notification(upstream, "notifications/tools/list_changed", null);
+        }
+        statelessSets.values().forEach(set -> set.invalidate(upstream, gone));
+        listens.keySet().forEach(principal -> new StatelessDownstream(principal)
+                .notification(upstream, "notifications/tools/list_changed", null));
+    }
+
+    /**
      * Registers {@code /mcp} and {@code /mcp/{upstream}}.
      *
      * @param routes the gateway's routes

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The upstreams the gateway may reach (only registered upstreams: no shadow MCP) and the pinning
- * decision for their tools.
+ * decision for their tools. Implementations are consulted on every request, so a registration that is
+ * added, removed or disabled takes effect at once; they must be thread-safe.
  */
-interface UpstreamDirectory {
+public interface UpstreamDirectory {
 
     /** @return enabled upstreams, in registration order */
     List<UpstreamSpec> enabled();

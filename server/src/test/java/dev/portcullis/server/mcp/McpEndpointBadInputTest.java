@@ -49,14 +49,16 @@ class McpEndpointBadInputTest {
                 new GatewayConfig.Telemetry("test", Optional.empty(), List.of()), AuthConfig.DISABLED,
                 McpSettings.defaults(), List.of(
                         spec("demo", upstream.url()),
-                        spec("down", "http://127.0.0.1:" + deadPort + "/mcp")));
+                        spec("down", "http://127.0.0.1:" + deadPort + "/mcp")),
+                dev.portcullis.server.registry.RegistrySettings.defaults());
         app = GatewayApp.start(config, OpenTelemetry.noop(), "test");
         base = "http://127.0.0.1:" + app.gateway().port();
     }
 
-    private static UpstreamSpec spec(String name, String url) {
-        return new UpstreamSpec(new UpstreamTarget.Http(name, URI.create(url), Map.of(), Duration.ofSeconds(2),
-                Duration.ofSeconds(5), Optional.empty()), name + "__");
+    private static dev.portcullis.registry.Registration spec(String name, String url) {
+        return new dev.portcullis.registry.Registration(name, "", "", "1.0.0", new UpstreamTarget.Http(name,
+                URI.create(url), Map.of(), Duration.ofSeconds(2), Duration.ofSeconds(5), Optional.empty()), name + "__",
+                true, dev.portcullis.registry.Registration.Source.CONFIG, java.time.Instant.now());
     }
 
     @AfterAll
