@@ -159,6 +159,7 @@ public final class Main implements Callable<Integer> {
                         c.server().shutdownGrace()));
             }
             // the demo federates a small built-in MCP server, so the gateway's main job works out of the box
+            LoggingSetup.apply(c.logging());
             dev.portcullis.server.demo.DemoUpstream upstream = dev.portcullis.server.demo.DemoUpstream.start();
             Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "portcullis-demo-upstream"));
             c = c.withUpstream(new dev.portcullis.registry.Registration("demo", "Demo upstream",
