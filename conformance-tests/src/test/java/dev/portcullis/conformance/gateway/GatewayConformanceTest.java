@@ -7,6 +7,7 @@ import java.util.List;
 import dev.portcullis.conformance.fixture.Eras;
 import dev.portcullis.conformance.fixture.FixtureServer;
 import dev.portcullis.conformance.harness.ConformanceSuite;
+import dev.portcullis.conformance.harness.Scenarios;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,32 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayConformanceTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(8);
 
-    /** The active server suite of 0.1.16. */
-    static final List<String> SESSION_ERA = List.of(
-            "server-initialize", "logging-set-level", "ping", "completion-complete", "tools-list",
-            "tools-call-simple-text", "tools-call-image", "tools-call-audio", "tools-call-embedded-resource",
-            "tools-call-mixed-content", "tools-call-with-logging", "tools-call-error", "tools-call-with-progress",
-            "tools-call-sampling", "tools-call-elicitation", "elicitation-sep1034-defaults",
-            "server-sse-multiple-streams", "elicitation-sep1330-enums", "resources-list", "resources-read-text",
-            "resources-read-binary", "resources-templates-read", "resources-subscribe", "resources-unsubscribe",
-            "prompts-list", "prompts-get-simple", "prompts-get-with-args", "prompts-get-embedded-resource",
-            "prompts-get-with-image", "dns-rebinding-protection");
+    static final List<String> SESSION_ERA = Scenarios.SESSION_ERA;
 
-    /** The scenarios requirements/2026-07-28.yaml scores. */
-    static final List<String> STATELESS_ERA = List.of(
-            "server-stateless", "completion-complete", "tools-list", "tools-call-simple-text", "tools-call-image",
-            "tools-call-audio", "tools-call-embedded-resource", "tools-call-mixed-content", "tools-call-error",
-            "tools-call-with-progress", "server-sse-multiple-streams", "resources-list", "resources-read-text",
-            "resources-read-binary", "resources-templates-read", "sep-2164-resource-not-found", "prompts-list",
-            "prompts-get-simple", "prompts-get-with-args", "prompts-get-embedded-resource", "prompts-get-with-image",
-            "dns-rebinding-protection", "caching", "input-required-result-basic-elicitation",
-            "input-required-result-basic-sampling", "input-required-result-basic-list-roots",
-            "input-required-result-request-state", "input-required-result-multiple-input-requests",
-            "input-required-result-multi-round", "input-required-result-missing-input-response",
-            "input-required-result-non-tool-request", "input-required-result-result-type",
-            "input-required-result-unsupported-methods", "input-required-result-tampered-state",
-            "input-required-result-capability-check", "input-required-result-ignore-extra-params",
-            "input-required-result-validate-input");
+    static final List<String> STATELESS_ERA = Scenarios.STATELESS_ERA;
 
     /**
      * Scenarios a stateless client cannot pass through any intermediary when the upstream speaks only

@@ -26,6 +26,7 @@ import dev.portcullis.mcp.JsonRpc;
 import dev.portcullis.mcp.JsonRpcException;
 import dev.portcullis.mcp.JsonRpcMessage;
 import dev.portcullis.mcp.McpError;
+import dev.portcullis.mcp.Meta;
 import dev.portcullis.mcp.ProtocolVersion;
 import dev.portcullis.mcp.UpstreamConnection;
 import dev.portcullis.mcp.UpstreamConnector;
@@ -55,19 +56,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class McpEndpoint implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(McpEndpoint.class.getName());
 
-    static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
-    static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
-    static final HeaderName MCP_METHOD = HeaderNames.create("Mcp-Method");
-    static final HeaderName MCP_NAME = HeaderNames.create("Mcp-Name");
-    static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    static final HeaderName SESSION_ID = HeaderNames.create(Meta.H_SESSION);
+    static final HeaderName PROTOCOL_VERSION = HeaderNames.create(Meta.H_VERSION);
+    static final HeaderName MCP_METHOD = HeaderNames.create(Meta.H_METHOD);
+    static final HeaderName MCP_NAME = HeaderNames.create(Meta.H_NAME);
+    static final HeaderName LAST_EVENT_ID = HeaderNames.create(Meta.H_LAST_EVENT_ID);
     private static final HeaderName ACCEL_BUFFERING = HeaderNames.create("X-Accel-Buffering");
 
-    static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
-    static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-    static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
-    static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
-    static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
-    static final String META_SUBSCRIPTION = "io.modelcontextprotocol/subscriptionId";
+    static final String META_VERSION = Meta.PROTOCOL_VERSION;
+    static final String META_CAPABILITIES = Meta.CLIENT_CAPABILITIES;
+    static final String META_CLIENT_INFO = Meta.CLIENT_INFO;
+    static final String META_LOG_LEVEL = Meta.LOG_LEVEL;
+    static final String META_SERVER_INFO = Meta.SERVER_INFO;
+    static final String META_SUBSCRIPTION = Meta.SUBSCRIPTION_ID;
 
     private static final Set<String> INPUT_METHODS = Set.of("tools/call", "prompts/get", "resources/read");
     private static final Set<String> LIST_METHODS = Set.of("tools/list", "prompts/list", "resources/list",
@@ -550,17 +551,8 @@ public final class McpEndpoint implements AutoCloseable {
         if (!guarded(req, res)) {
             return;
         }
-        Optional<String> sessionId = req.headers().first(SESSION_ID);
-        if (sessionId.isEmpty()) {
-            res.header(HeaderNames.ALLOW, "POST, DELETE");
-            sendError(res, Status.METHOD_NOT_ALLOWED_405, null, McpErrors.error(McpError.INVALID_REQUEST,
-                    "GET needs an Mcp-Session-Id (session-era clients only).", "method-not-allowed"));
-            return;
-        }
-        Session session = sessions.get(sessionId.get());
-        if (session == null || !session.principal.equals(principals.apply(req))) {
-            sendError(res, Status.NOT_FOUND_404, null, McpErrors.error(McpErrors.SESSION_NOT_FOUND,
-                    "Session not found or expired; initialize a new session.", "session-not-found"));
+        Session session = existingSession(req, res, "POST, DELETE").orElse(null);
+        if (session == null) {
             return;
         }
         if (!acceptsSse(req)) {
@@ -594,23 +586,37 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * The caller's session named by {@code Mcp-Session-Id}, for GET and DELETE; answers 405 (no session
+     * header: those methods exist only for session-era clients) or 404 (unknown, expired, or another
+     * caller's session) itself.
+     */
+    private Optional<Session> existingSession(ServerRequest req, ServerResponse res, String allowWithoutSession) {
+        Optional<String> sessionId = req.headers().first(SESSION_ID);
+        if (sessionId.isEmpty()) {
+            res.header(HeaderNames.ALLOW, allowWithoutSession);
+            sendError(res, Status.METHOD_NOT_ALLOWED_405, null, McpErrors.error(McpError.INVALID_REQUEST,
+                    req.prologue().method().text() + " needs an Mcp-Session-Id (session-era clients only).",
+                    "method-not-allowed"));
+            return Optional.empty();
+        }
+        Session session = sessions.get(sessionId.get());
+        if (session == null || !session.principal.equals(principals.apply(req))) {
+            sendError(res, Status.NOT_FOUND_404, null, McpErrors.error(McpErrors.SESSION_NOT_FOUND,
+                    "Session not found or expired; initialize a new session.", "session-not-found"));
+            return Optional.empty();
+        }
+        return Optional.of(session);
+    }
+
     // ------------------------------------------------------------------------------------------- DELETE
 
     private void delete(ServerRequest req, ServerResponse res) {
         if (!guarded(req, res)) {
             return;
         }
-        Optional<String> sessionId = req.headers().first(SESSION_ID);
-        if (sessionId.isEmpty()) {
-            res.header(HeaderNames.ALLOW, "POST, GET");
-            sendError(res, Status.METHOD_NOT_ALLOWED_405, null, McpErrors.error(McpError.INVALID_REQUEST,
-                    "DELETE needs an Mcp-Session-Id.", "method-not-allowed"));
-            return;
-        }
-        Session session = sessions.get(sessionId.get());
-        if (session == null || !session.principal.equals(principals.apply(req))) {
-            sendError(res, Status.NOT_FOUND_404, null, McpErrors.error(McpErrors.SESSION_NOT_FOUND,
-                    "Session not found or expired.", "session-not-found"));
+        Session session = existingSession(req, res, "POST, GET").orElse(null);
+        if (session == null) {
             return;
         }
         sessions.remove(session.id);
