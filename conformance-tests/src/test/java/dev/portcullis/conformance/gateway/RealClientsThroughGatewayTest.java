@@ -72,6 +72,26 @@ class RealClientsThroughGatewayTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Eras.class, names = {"LEGACY", "MODERN"})
+    void statelessV2SdkClientUsesAnUpstreamOfEitherEra(Eras upstreamEra) {
+        try (FixtureServer fixture = FixtureServer.start(0, upstreamEra);
+             GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("fixture", fixture.url(), "")))) {
+            JsonNode seen = TypeScriptSdkClient.run("v2-sdk-client.mjs", gateway.mcp(), Duration.ofMinutes(5));
+
+            assertThat(seen.path("protocolVersion").asText()).isEqualTo("2026-07-28");
+            assertThat(seen.path("serverName").asText()).isEqualTo("portcullis");
+            assertThat(seen.path("tools").toString()).contains("\"test_simple_text\"", "\"test_input_required_result_elicitation\"");
+            assertThat(seen.path("simpleText").asText()).isEqualTo("This is a simple text response for testing.");
+            assertThat(seen.path("progress").size()).isEqualTo(3);
+            assertThat(seen.path("elicitationRequests").asInt()).isEqualTo(1);
+            assertThat(seen.path("elicitationResult").asText()).isEqualTo("Hello, v2-sdk!");
+            assertThat(seen.path("samplingRequests").asInt()).isEqualTo(1);
+            assertThat(seen.path("samplingResult").asText()).isEqualTo("LLM said: v2 SDK sampled this");
+            assertThat(seen.path("resourceText").asText()).isEqualTo("This is the content of the static text resource.");
+        }
+    }
+
     @Test
     void clientsCarryTheirOAuthTokenAndAreRefusedWithoutIt() {
         try (FixtureServer fixture = FixtureServer.start(0, Eras.BOTH);
