@@ -1,0 +1,96 @@
+-- wrk script for bench/mcp-load.sh: POSTs `tools/call test_simple_text` (one JSON-RPC id per request,
+-- unique across threads) and checks every response: HTTP 200 and the tool's text in the body.
+--
+-- Environment (set by mcp-load.sh):
+--   MCP_PATH      request path, e.g. /mcp or /mcp/fixture
+--   MCP_TOOL      tool name as this endpoint exposes it
+--   MCP_SESSION   Mcp-Session-Id (session era); empty for stateless-era requests
+--   MCP_ERA       "session" or "stateless" (2026-07-28: per-request _meta and Mcp-Method/Mcp-Name headers)
+--   MCP_TOKEN     bearer token; empty for none
+--   MCP_EXPECT    a substring every good response body contains
+-- Prints one line "RESULT requests=… ok=… bad_status=… bad_body=… socket_errors=… rps=… p50_us=… p90_us=… p99_us=… max_us=…".
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+  table.insert(threads, thread)
+end
+
+local path, tool, era, expect
+local next_id, base_id = 0, 0
+-- globals: done() reads them from each thread with thread:get
+ok, bad_status, bad_body, first_bad = 0, 0, 0, nil
+
+function init(args)
+  path = os.getenv("MCP_PATH") or "/mcp"
+  tool = os.getenv("MCP_TOOL") or "test_simple_text"
+  era = os.getenv("MCP_ERA") or "session"
+  expect = os.getenv("MCP_EXPECT") or "This is a simple text response for testing."
+  base_id = tid * 1000000000
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Accept"] = "application/json, text/event-stream"
+  local session = os.getenv("MCP_SESSION") or ""
+  local token = os.getenv("MCP_TOKEN") or ""
+  if era == "session" then
+    wrk.headers["Mcp-Session-Id"] = session
+    wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
+  else
+    wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
+    wrk.headers["Mcp-Method"] = "tools/call"
+    wrk.headers["Mcp-Name"] = tool
+  end
+  if token ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
+end
+
+function request()
+  next_id = next_id + 1
+  local params
+  if era == "session" then
+    params = '{"name":"' .. tool .. '","arguments":{}}'
+  else
+    params = '{"name":"' .. tool .. '","arguments":{},"_meta":{'
+      .. '"io.modelcontextprotocol/protocolVersion":"2026-07-28",'
+      .. '"io.modelcontextprotocol/clientCapabilities":{},'
+      .. '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"}}}'
+  end
+  local body = '{"jsonrpc":"2.0","id":' .. (base_id + next_id) .. ',"method":"tools/call","params":' .. params .. '}'
+  return wrk.format(nil, path, nil, body)
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    bad_status = bad_status + 1
+    if first_bad == nil then first_bad = status .. " " .. string.sub(body or "", 1, 200) end
+  elseif body == nil or not string.find(body, expect, 1, true) or string.find(body, '"error"', 1, true) then
+    bad_body = bad_body + 1
+    if first_bad == nil then first_bad = "200 " .. string.sub(body or "", 1, 200) end
+  else
+    ok = ok + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local t_ok, t_status, t_body = 0, 0, 0
+  local sample = nil
+  for _, t in ipairs(threads) do
+    t_ok = t_ok + t:get("ok")
+    t_status = t_status + t:get("bad_status")
+    t_body = t_body + t:get("bad_body")
+    sample = sample or t:get("first_bad")
+  end
+  local e = summary.errors
+  local socket = e.connect + e.read + e.write + e.timeout
+  io.write(string.format(
+    "RESULT requests=%d ok=%d bad_status=%d bad_body=%d socket_errors=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d\n",
+    summary.requests, t_ok, t_status, t_body, socket, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+  if sample ~= nil then
+    io.write("FIRST_BAD " .. sample .. "\n")
+  end
+end

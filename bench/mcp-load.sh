@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Load benchmark of MCP `tools/call` through the gateway against the same upstream called directly, in one run:
+#   direct                 wrk → fixture MCP server (the upstream)
+#   gateway, auth off      wrk → portcullis (mode dev, auth.disabled) → fixture
+#   gateway, auth on       wrk → portcullis (RS256 access token validated on every request) → fixture
+# for session-era requests (one initialized session, Mcp-Session-Id) and stateless-era requests (2026-07-28:
+# per-request _meta, no session), at several connection counts.
+#
+# Usage: bench/mcp-load.sh [DURATION_S] [CONNECTIONS...]      (defaults: 10 and "1 8 32")
+# Environment: WARMUP_S (default 10: per target, at the highest connection count, before any measured run),
+#   BENCH_TARGETS (space-separated subset of the target names below), BENCH_JAVA_OPTS (extra JVM options
+#   for the gateways, e.g. a JFR recording), BENCH_KEEP=1 (keep the work directory with logs and configs).
+#
+# The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
+# auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
+# by the JDK's jwebserver, one RS256 token). Every response is checked by `bench/mcp-load.lua` (HTTP 200 and the
+# tool's text in the body); the table reports any bad answers next to the figures.
+# Binds only to 127.0.0.1. Stops every process it starts (by PID, on exit). Needs wrk (installed from Debian
+# packages when missing and running as root).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DURATION="${1:-10}"
+shift || true
+CONNS=("$@")
+[ ${#CONNS[@]} -gt 0 ] || CONNS=(1 8 32)
+WARMUP="${WARMUP_S:-10}"
+PORT_UP=18811
+PORT_OFF=18812
+PORT_ON=18813
+PORT_JWKS=18814
+JAVA_HOME="$("$ROOT/portcullis" java-home)"
+export JAVA_HOME
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing wrk from Debian packages" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  fi
+  command -v wrk >/dev/null 2>&1 || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+fi
+for port in $PORT_UP $PORT_OFF $PORT_ON $PORT_JWKS; do
+  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+    echo "port $port on 127.0.0.1 is in use" >&2; exit 1
+  fi
+done
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "building (gateway jar, fixture server test classes)..." >&2
+( cd "$ROOT" && ./mvnw -q -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null )
+FIXTURE_CP="$ROOT/conformance-tests/target/test-classes:$(cat "$ROOT/conformance-tests/target/bench.cp")"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+wait_for() { # URL PID NAME: until the URL answers at all (any status)
+  local t0=$SECONDS
+  until curl -s -o /dev/null --max-time 1 "$1"; do
+    kill -0 "$2" 2>/dev/null || { echo "$3 died; log:" >&2; cat "$work/$3.log" >&2; exit 1; }
+    [ $((SECONDS - t0)) -lt 60 ] || { echo "$3 did not start within 60 s" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------------------------------- processes
+"$JAVA_HOME/bin/java" -cp "$FIXTURE_CP" dev.portcullis.conformance.fixture.FixtureServer \
+    --port "$PORT_UP" --eras both >"$work/fixture.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$PORT_UP/mcp" "${pids[-1]}" fixture
+
+ISSUER="http://127.0.0.1:$PORT_JWKS/bench-issuer"
+RESOURCE="http://127.0.0.1:$PORT_ON/mcp"
+mkdir -p "$work/jwks"
+TOKEN=$("$JAVA_HOME/bin/java" "$ROOT/bench/baseline/BenchIssuer.java" "$ISSUER" "$RESOURCE" "$work/jwks/jwks.json")
+"$JAVA_HOME/bin/jwebserver" -b 127.0.0.1 -p "$PORT_JWKS" -d "$work/jwks" -o none >"$work/jwks.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$PORT_JWKS/jwks.json" "${pids[-1]}" jwks
+
+upstreams() {
+  cat <<EOF
+upstreams:
+  - name: fixture
+    url: http://127.0.0.1:$PORT_UP/mcp
+    era: session
+  - name: fixture-modern
+    url: http://127.0.0.1:$PORT_UP/mcp
+    era: stateless
+EOF
+}
+cat >"$work/gateway-auth-off.yaml" <<EOF
+mode: dev
+server: {host: 127.0.0.1, port: $PORT_OFF}
+logging: {level: warning, format: text}
+auth: {disabled: true}
+$(upstreams)
+EOF
+cat >"$work/gateway-auth-on.yaml" <<EOF
+mode: dev
+server: {host: 127.0.0.1, port: $PORT_ON}
+logging: {level: warning, format: text}
+auth:
+  resource: $RESOURCE
+  required-scopes: [mcp:tools]
+  issuers:
+    - issuer: $ISSUER
+      jwks-uri: http://127.0.0.1:$PORT_JWKS/jwks.json
+      algorithms: [RS256]
+$(upstreams)
+EOF
+for g in off on; do
+  port=$PORT_OFF; [ $g = on ] && port=$PORT_ON
+  PORTCULLIS_SKIP_BUILD=1 PORTCULLIS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
+    "$ROOT/portcullis" serve --config "$work/gateway-auth-$g.yaml" >"$work/gateway-auth-$g.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$port/observe/health" "${pids[-1]}" "gateway-auth-$g"
+done
+
+# ---------------------------------------------------------------------------------------- sessions
+# initialize PORT PATH [TOKEN] -> prints the Mcp-Session-Id (after notifications/initialized)
+initialize() {
+  local auth=() headers sid
+  [ -n "${3:-}" ] && auth=(-H "Authorization: Bearer $3")
+  headers="$work/init-headers"
+  curl -sf -D "$headers" -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcp-load","version":"1"}}}' \
+    "http://127.0.0.1:$1$2"
+  sid=$(awk -F': ' 'tolower($1)=="mcp-session-id" {print $2}' "$headers" | tr -d '\r')
+  [ -n "$sid" ] || { echo "no Mcp-Session-Id from 127.0.0.1:$1$2" >&2; exit 1; }
+  curl -sf -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' -H "Mcp-Session-Id: $sid" \
+    -H 'MCP-Protocol-Version: 2025-11-25' -d '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+    "http://127.0.0.1:$1$2"
+  echo "$sid"
+}
+SID_DIRECT=$(initialize $PORT_UP /mcp)
+SID_OFF=$(initialize $PORT_OFF /mcp/fixture)
+SID_ON=$(initialize $PORT_ON /mcp/fixture "$TOKEN")
+SID_AGG=$(initialize $PORT_OFF /mcp)
+
+# name|label|port|path|tool|era|session|token
+TARGETS=(
+  "direct|session: direct|$PORT_UP|/mcp|test_simple_text|session|$SID_DIRECT|"
+  "gw-off|session: gateway, auth off|$PORT_OFF|/mcp/fixture|test_simple_text|session|$SID_OFF|"
+  "gw-on|session: gateway, auth on|$PORT_ON|/mcp/fixture|test_simple_text|session|$SID_ON|$TOKEN"
+  "gw-agg|session: gateway /mcp (aggregated), auth off|$PORT_OFF|/mcp|fixture__test_simple_text|session|$SID_AGG|"
+  "sl-direct|stateless: direct|$PORT_UP|/mcp|test_simple_text|stateless||"
+  "sl-gw-off|stateless: gateway, auth off|$PORT_OFF|/mcp/fixture-modern|test_simple_text|stateless||"
+  "sl-gw-on|stateless: gateway, auth on|$PORT_ON|/mcp/fixture-modern|test_simple_text|stateless||$TOKEN"
+)
+if [ -n "${BENCH_TARGETS:-}" ]; then
+  selected=()
+  for t in "${TARGETS[@]}"; do
+    for want in $BENCH_TARGETS; do [ "${t%%|*}" = "$want" ] && selected+=("$t"); done
+  done
+  TARGETS=("${selected[@]}")
+fi
+
+# load TARGET CONNECTIONS SECONDS -> prints the RESULT line of mcp-load.lua
+load() {
+  local name label port path tool era sid token
+  IFS='|' read -r name label port path tool era sid token <<<"$1"
+  MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
+    timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
+    "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
+}
+
+max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
+echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
+for t in "${TARGETS[@]}"; do
+  load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
+done
+
+declare -A RPS P50 P99 BAD
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+for c in "${CONNS[@]}"; do
+  for t in "${TARGETS[@]}"; do
+    name="${t%%|*}"
+    out=$(load "$t" "$c" "$DURATION")
+    line=$(grep '^RESULT' <<<"$out" || true)
+    [ -n "$line" ] || { echo "no result for $name at $c connections: $out" >&2; exit 1; }
+    grep '^FIRST_BAD' <<<"$out" >&2 || true
+    RPS[$name,$c]=$(field rps "$line")
+    P50[$name,$c]=$(field p50_us "$line")
+    P99[$name,$c]=$(field p99_us "$line")
+    BAD[$name,$c]=$(( $(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line") ))
+    echo "$name c=$c $line load=$(cut -d' ' -f1 /proc/loadavg)" >&2
+  done
+done
+
+# ---------------------------------------------------------------------------------------- table
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
+echo
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
+echo
+echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for c in "${CONNS[@]}"; do
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name label _ <<<"$t"
+    base=direct; [[ $name == sl-* ]] && base=sl-direct
+    if [ "$name" = "$base" ] || [ -z "${RPS[$base,$c]:-}" ]; then
+      ratio="—"; a50="—"; a99="—"
+    else
+      ratio=$(awk -v g="${RPS[$name,$c]}" -v d="${RPS[$base,$c]}" 'BEGIN {printf "%.0f %%", 100 * g / d}')
+      a50=$(ms $(( ${P50[$name,$c]} - ${P50[$base,$c]} )))
+      a99=$(ms $(( ${P99[$name,$c]} - ${P99[$base,$c]} )))
+    fi
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$label" "$c" "${RPS[$name,$c]}" \
+      "$(ms "${P50[$name,$c]}")" "$(ms "${P99[$name,$c]}")" "${BAD[$name,$c]}" "$ratio" "$a50" "$a99"
+  done
+done
