@@ -66,6 +66,20 @@ public final class Authenticator {
     private final List<String> requiredScopes;
     private final Optional<String> ipClaim;
     private final Clock clock;
+    /**
+     * Signatures already verified, by SHA-256 of the token (never the token itself): a client that reuses
+     * its token skips parsing and signature verification. Claims are still checked on every request
+     * (expiry, audience for the path, scopes, IP pinning); an entry lives at most {@link #VERIFIED_TTL}
+     * and never past the token's expiry, which bounds how long a key removed from the JWKS still counts.
+     */
+    private final Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Longest time a verified signature is reused. */
+    static final java.time.Duration VERIFIED_TTL = java.time.Duration.ofSeconds(60);
+    private static final int VERIFIED_MAX = 10_000;
+
+    private record Verified(Map<String, Object> claims, IssuerVerifier issuer, Instant until) {
+    }
 
     Authenticator(URI resource, List<IssuerVerifier> issuers, Optional<Introspector> introspector,
                   List<String> requiredScopes, Optional<String> ipClaim, Clock clock) {
@@ -178,13 +192,28 @@ public final class Authenticator {
         IssuerVerifier issuer;
         Map<String, Object> claims;
         if (token.indexOf('.') >= 0 && token.chars().filter(c -> c == '.').count() >= 2) {
-            SignedJWT jwt = verifyJws(token);
-            try {
-                claims = jwt.getJWTClaimsSet().getClaims();
-            } catch (ParseException e) {
-                throw new Reject(AuthFailure.MALFORMED_TOKEN, "claims");
+            String digest = Introspector.sha256(token);
+            Verified known = verified.get(digest);
+            if (known != null && now.isBefore(known.until())) {
+                claims = known.claims();
+                issuer = known.issuer();
+            } else {
+                SignedJWT jwt = verifyJws(token);
+                try {
+                    claims = jwt.getJWTClaimsSet().getClaims();
+                } catch (ParseException e) {
+                    throw new Reject(AuthFailure.MALFORMED_TOKEN, "claims");
+                }
+                issuer = issuers.get((String) claims.get("iss"));
+                Instant until = now.plus(VERIFIED_TTL);
+                if (claims.get("exp") instanceof java.util.Date exp && exp.toInstant().isBefore(until)) {
+                    until = exp.toInstant();
+                }
+                if (verified.size() >= VERIFIED_MAX) {
+                    verified.clear();
+                }
+                verified.put(digest, new Verified(java.util.Collections.unmodifiableMap(new java.util.HashMap<>(claims)), issuer, until));
             }
-            issuer = issuers.get((String) claims.get("iss"));
         } else {
             if (introspector.isEmpty()) {
                 throw new Reject(AuthFailure.OPAQUE_NOT_SUPPORTED, "opaque token and no introspection configured");

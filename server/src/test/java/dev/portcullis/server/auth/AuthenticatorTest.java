@@ -428,4 +428,42 @@ class AuthenticatorTest {
             assertThat(idp.introspections.get()).isZero();
         }
     }
+
+    @Nested
+    class VerifiedTokenReuse {
+        @Test
+        void aReusedTokenStillExpiresOnTime() throws Exception {
+            Authenticator a = authenticator();
+            String token = idp.sign(idp.claims(RESOURCE).expirationTime(java.util.Date.from(clock.now.plusSeconds(20))).build(),
+                    h -> { });
+            caller(run(a, token));
+            caller(run(a, token));
+
+            clock.advance(Duration.ofSeconds(21 + 30));
+
+            assertThat(failure(run(a, token))).isEqualTo(AuthFailure.EXPIRED);
+        }
+
+        @Test
+        void aReusedTokenIsStillCheckedForScopesAndTheResourcePath() throws Exception {
+            Authenticator a = authenticator(jwks(Duration.ofMinutes(10), Duration.ofSeconds(30)), "groups",
+                    List.of("admin:all"), Optional.empty());
+            String token = idp.token(RESOURCE);
+
+            assertThat(failure(run(a, token))).isEqualTo(AuthFailure.INSUFFICIENT_SCOPE);
+            assertThat(failure(run(a, token))).isEqualTo(AuthFailure.INSUFFICIENT_SCOPE);
+        }
+
+        @Test
+        void aTamperedCopyOfAVerifiedTokenIsNotTrusted() throws Exception {
+            Authenticator a = authenticator();
+            String token = idp.token(RESOURCE);
+            caller(run(a, token));
+            String[] parts = token.split("\\.");
+            String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    new String(java.util.Base64.getUrlDecoder().decode(parts[1])).replace("alice", "admin").getBytes());
+
+            assertThat(failure(run(a, parts[0] + "." + forgedPayload + "." + parts[2]))).isEqualTo(AuthFailure.BAD_SIGNATURE);
+        }
+    }
 }
