@@ -145,10 +145,14 @@ public final class PolicyBundle {
      * @return the binding, or a denial reason ({@code NO_PERSONA} or {@code AMBIGUOUS_PERSONA})
      */
     Object bindingOrWhy(Caller caller) {
+        return bindingOrWhy(caller.agent().clientId(), caller.user().groups(), caller.persona());
+    }
+
+    private Object bindingOrWhy(String clientId, Set<String> userGroups, Optional<String> claim) {
         for (Bindings.Source source : precedence) {
             switch (source) {
                 case CLIENT_ID -> {
-                    String p = bindings.clientIds().get(caller.agent().clientId());
+                    String p = bindings.clientIds().get(clientId);
                     if (p != null) {
                         return new Binding(p, source);
                     }
@@ -156,7 +160,7 @@ public final class PolicyBundle {
                 case GROUP -> {
                     String found = null;
                     String prefix = bindings.groupPrefix();
-                    for (String g : caller.user().groups()) {
+                    for (String g : userGroups) {
                         if (g.startsWith(prefix)) {
                             String p = g.substring(prefix.length());
                             if (found != null && !found.equals(p)) {
@@ -170,8 +174,8 @@ public final class PolicyBundle {
                     }
                 }
                 case CLAIM -> {
-                    if (caller.persona().isPresent()) {
-                        return new Binding(caller.persona().get(), source);
+                    if (claim.isPresent()) {
+                        return new Binding(claim.get(), source);
                     }
                 }
             }
@@ -196,7 +200,35 @@ public final class PolicyBundle {
      * @return permit, deny, or step-up; never {@link Authorization.Throttled}
      */
     public Authorization authorize(Caller caller, Target target, Instant now) {
-        Object resolved = bindingOrWhy(caller);
+        return decide(caller.user().id(), caller.user().groups(), caller.agent().clientId(), caller.persona(),
+                caller.scopes(), target, now);
+    }
+
+    /**
+     * A "what if" question for {@link #explain(Question, Target, Instant)}: admins and the CLI ask about
+     * people who are not making a request.
+     *
+     * @param user         subject id
+     * @param groups       IdP groups
+     * @param clientId     agent client id
+     * @param personaClaim the token's persona claim, if any
+     * @param scopes       token scopes
+     */
+    public record Question(String user, Set<String> groups, String clientId, Optional<String> personaClaim,
+                           Set<String> scopes) {
+        /** Copies and rejects nulls. */
+        public Question {
+            Objects.requireNonNull(user, "user");
+            groups = Set.copyOf(groups);
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(personaClaim, "personaClaim");
+            scopes = Set.copyOf(scopes);
+        }
+    }
+
+    private Authorization decide(String subject, Set<String> userGroups, String clientId, Optional<String> claim,
+                                 Set<String> scopes, Target target, Instant now) {
+        Object resolved = bindingOrWhy(clientId, userGroups, claim);
         if (!(resolved instanceof Binding binding)) {
             return denials.get((Authorization.Why) resolved);
         }
@@ -211,25 +243,25 @@ public final class PolicyBundle {
             return denials.get(Authorization.Why.OUTSIDE_HOURS);
         }
         Set<String> needed = null;
-        CompiledGrant[] own = bySubject.get(caller.user().id());
+        CompiledGrant[] own = bySubject.get(subject);
         if (own != null) {
             for (CompiledGrant g : own) {
                 if (g.rules.matches(target)) {
-                    if (g.scope == null || persona.usable(g.scope, caller.scopes())) {
+                    if (g.scope == null || persona.usable(g.scope, scopes)) {
                         return new Authorization.Permit(persona.name, g.entitlement, g.index, version);
                     }
                     needed = need(needed, g.scope);
                 }
             }
         }
-        for (String group : caller.user().groups()) {
+        for (String group : userGroups) {
             CompiledGrant[] grants = byGroup.get(group);
             if (grants == null) {
                 continue;
             }
             for (CompiledGrant g : grants) {
                 if (g.rules.matches(target)) {
-                    if (g.scope == null || persona.usable(g.scope, caller.scopes())) {
+                    if (g.scope == null || persona.usable(g.scope, scopes)) {
                         return new Authorization.Permit(persona.name, g.entitlement, g.index, version);
                     }
                     needed = need(needed, g.scope);
@@ -293,9 +325,22 @@ public final class PolicyBundle {
      * @return the explanation, whose decision equals {@code authorize(caller, target, now)}
      */
     public Explanation explain(Caller caller, Target target, Instant now) {
-        Authorization decision = authorize(caller, target, now);
+        return explain(new Question(caller.user().id(), caller.user().groups(), caller.agent().clientId(),
+                caller.persona(), caller.scopes()), target, now);
+    }
+
+    /**
+     * Explains the decision for a hypothetical caller.
+     *
+     * @param q      who asks
+     * @param target the target
+     * @param now    the time
+     * @return the explanation
+     */
+    public Explanation explain(Question q, Target target, Instant now) {
+        Authorization decision = decide(q.user(), q.groups(), q.clientId(), q.personaClaim(), q.scopes(), target, now);
         List<String> steps = new ArrayList<>();
-        Object resolved = bindingOrWhy(caller);
+        Object resolved = bindingOrWhy(q.clientId(), q.groups(), q.personaClaim());
         Optional<Binding> binding = Optional.empty();
         List<String> personaMatches = List.of();
         if (resolved instanceof Binding b) {
@@ -320,13 +365,13 @@ public final class PolicyBundle {
         }
         List<Explanation.GrantMatch> grants = new ArrayList<>();
         Map<CompiledGrant, String> seen = new LinkedHashMap<>();
-        CompiledGrant[] own = bySubject.get(caller.user().id());
+        CompiledGrant[] own = bySubject.get(q.user());
         if (own != null) {
             for (CompiledGrant g : own) {
-                seen.putIfAbsent(g, "subject " + caller.user().id());
+                seen.putIfAbsent(g, "subject " + q.user());
             }
         }
-        for (String group : new TreeSet<>(caller.user().groups())) {
+        for (String group : new TreeSet<>(q.groups())) {
             CompiledGrant[] gs = byGroup.get(group);
             if (gs != null) {
                 for (CompiledGrant g : gs) {
