@@ -42,12 +42,14 @@ final class DemoBanner {
             }
             out.println();
             out.println("MCP through the gateway (upstream 'demo' is a built-in sample server; its tools appear as demo__*):");
+            out.println("Policy (docs/PERSONAS.md): the demo agent plays persona finance-analyst-agent; alice (finance) may use"
+                    + " lookup_customer + create_invoice, bob (support) read-only tools; echo is outside the persona.");
             out.println("  # a 2026-07-28 (stateless) request: no session needed");
             out.println("  curl -s " + base + "/mcp -H \"Authorization: Bearer $ALICE_TOKEN\" \\");
             out.println("    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\");
-            out.println("    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: demo__echo' \\");
-            out.println("    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__echo\","
-                    + "\"arguments\":{\"message\":\"hello\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            out.println("    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: demo__lookup_customer' \\");
+            out.println("    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__lookup_customer\","
+                    + "\"arguments\":{\"customer_id\":\"C-1001\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
                     + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}'");
             out.println("  # any MCP client, e.g. the MCP Inspector:");
             out.println("  npx -y @modelcontextprotocol/inspector --cli " + base + "/mcp --transport http --method tools/list \\");

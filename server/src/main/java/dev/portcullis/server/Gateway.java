@@ -138,6 +138,8 @@ public final class Gateway implements AutoCloseable {
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
         private Consumer<Routes> routes = r -> { };
         private final java.util.List<Object> capabilities = new java.util.ArrayList<>();
+        private final java.util.Map<String, java.util.function.Supplier<HealthCheckResponse>> healthChecks =
+                new java.util.LinkedHashMap<>();
 
         private Builder(GatewayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -160,6 +162,18 @@ public final class Gateway implements AutoCloseable {
          */
         public Builder routes(Consumer<Routes> routes) {
             this.routes = this.routes.andThen(routes);
+            return this;
+        }
+
+        /**
+         * Adds a readiness health check shown under {@code /observe/health}.
+         *
+         * @param name  check name
+         * @param check the check
+         * @return this builder
+         */
+        public Builder healthCheck(String name, java.util.function.Supplier<HealthCheckResponse> check) {
+            healthChecks.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(check, "check"));
             return this;
         }
 
@@ -207,6 +221,8 @@ public final class Gateway implements AutoCloseable {
                                             ? HealthCheckResponse.builder().status(false).detail("draining", true).build()
                                             : HealthCheckResponse.builder().status(true).build(),
                                     HealthCheckType.READINESS, "gateway")
+                            .update(b -> healthChecks.forEach((name, check) ->
+                                    b.addCheck(check, HealthCheckType.READINESS, name)))
                             .build())
                     .addObserver(MetricsObserver.create())
                     .build();

@@ -9,6 +9,7 @@ import dev.portcullis.server.auth.AuthContext;
 import dev.portcullis.server.auth.AuthFeature;
 import dev.portcullis.server.config.GatewayConfig;
 import dev.portcullis.server.mcp.McpEndpoint;
+import dev.portcullis.server.policy.PolicyFeature;
 import dev.portcullis.server.registry.RegistryFeature;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -25,8 +26,11 @@ public final class GatewayApp implements AutoCloseable {
     private final UpstreamConnector connector;
     private final McpEndpoint mcp;
     private final RegistryFeature registry;
+    private final PolicyFeature policy;
 
-    private GatewayApp(Gateway gateway, UpstreamConnector connector, McpEndpoint mcp, RegistryFeature registry) {
+    private GatewayApp(Gateway gateway, UpstreamConnector connector, McpEndpoint mcp, RegistryFeature registry,
+                       PolicyFeature policy) {
+        this.policy = policy;
         this.gateway = gateway;
         this.connector = connector;
         this.mcp = mcp;
@@ -50,6 +54,10 @@ public final class GatewayApp implements AutoCloseable {
         McpEndpoint mcp = McpEndpoint.create(config.mcp(), registry.directory(), connector, config.server().host(),
                 GatewayApp::principal, version);
         registry.follow(mcp);
+        // authorize: effective permissions = entitlements of the person ∩ persona of the agent
+        PolicyFeature policy = PolicyFeature.create(config, auth.enabled());
+        mcp.policy(policy);
+        policy.onChange(mcp::policyChanged);
         if (!auth.enabled()) {
             LOGGER.log(System.Logger.Level.WARNING, "MCP endpoint is UNAUTHENTICATED (mode "
                     + config.mode().name().toLowerCase(Locale.ROOT) + "): every caller acts as 'anonymous'");
@@ -59,12 +67,22 @@ public final class GatewayApp implements AutoCloseable {
                 .routes(auth::register)
                 .routes(mcp::register)
                 .routes(registry::register)
+                .routes(policy::register)
                 .capability(auth)
                 .capability(registry)
+                .capability(policy)
+                .healthCheck("policy", () -> {
+                    PolicyFeature.Status st = policy.status();
+                    var b = io.helidon.health.HealthCheckResponse.builder().status(st.healthy())
+                            .detail("policyVersion", st.policyVersion()).detail("enforcing", st.enforcing());
+                    st.lastError().ifPresent(e -> b.detail("lastReloadError", e));
+                    return b.build();
+                })
                 .start();
         auth.start(gateway.baseUri());
         registry.start();
-        return new GatewayApp(gateway, connector, mcp, registry);
+        policy.start();
+        return new GatewayApp(gateway, connector, mcp, registry, policy);
     }
 
     /**
@@ -87,6 +105,7 @@ public final class GatewayApp implements AutoCloseable {
     /** Drains and stops the listener, then ends MCP sessions, health checks and upstream connections. */
     @Override
     public void close() {
+        policy.close();
         gateway.close();
         mcp.close();
         registry.close();

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Identity-first security gateway for MCP and LLM traffic.",
-        subcommands = {Main.Serve.class, Main.Demo.class, Main.VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Serve.class, Main.Demo.class, PolicyCommand.class, Main.VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for bad usage and bad configuration. */
     public static final int EXIT_USAGE = 2;
@@ -167,8 +168,23 @@ public final class Main implements Callable<Integer> {
                     new dev.portcullis.mcp.UpstreamTarget.Http("demo", java.net.URI.create(upstream.url()), java.util.Map.of(),
                             java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), java.util.Optional.empty()),
                     "demo__", true, dev.portcullis.registry.Registration.Source.CONFIG, java.time.Instant.now()));
+            if (c.policy().file().isEmpty()) {
+                c = c.withPolicy(c.policy().withFile(demoPolicy()));
+            }
             Serving.start(c, spec.commandLine().getOut(), true);
             return 0;
+        }
+    }
+
+    /** The bundled demo policy, copied to a temporary file (the policy is read, and watched, from a file). */
+    static java.nio.file.Path demoPolicy() {
+        try (java.io.InputStream in = Main.class.getResourceAsStream("/demo/portcullis-demo-policy.yaml")) {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("portcullis-demo-policy", ".yaml");
+            file.toFile().deleteOnExit();
+            java.nio.file.Files.write(file, in.readAllBytes());
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -351,8 +351,9 @@ public final class Authenticator {
         String clientId = Claims.string(claims, "client_id").or(() -> Claims.string(claims, "azp")).orElseThrow();
         Optional<String> actor = claims.get("act") instanceof Map<?, ?> act && act.get("sub") instanceof String s
                 ? Optional.of(s) : Optional.empty();
+        // the persona claim is one of the policy's binding sources (see docs/PERSONAS.md for precedence)
         return new Caller(new Subject(sub, issuer.issuer(), name, email, groups), new Agent(clientId, actor),
-                Optional.empty(), Claims.scopes(claims), tokenId, ip);
+                Claims.string(claims, "persona"), Claims.scopes(claims), tokenId, ip);
     }
 
     private void checkPinning(Map<String, Object> claims, InetAddress ip, String tokenId) throws Reject {

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.portcullis.server.mcp.McpSettings;
 import dev.portcullis.registry.Registration;
+import dev.portcullis.server.policy.PolicySettings;
 import dev.portcullis.server.registry.RegistrySettings;
 import dev.portcullis.server.registry.UpstreamsSection;
 import dev.portcullis.server.auth.AuthConfig;
@@ -26,13 +27,15 @@ import io.helidon.config.Config;
  * @param mcp       the MCP endpoint
  * @param upstreams upstreams registered by configuration (source {@code CONFIG}), in configuration order
  * @param registry  the registry's state file, health checks and admin scope
+ * @param policy    the persona/entitlement policy bundle
  */
 public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth,
-                            McpSettings mcp, List<Registration> upstreams, RegistrySettings registry) {
+                            McpSettings mcp, List<Registration> upstreams, RegistrySettings registry,
+                            PolicySettings policy) {
 
     /** Top-level sections this record reads. */
     public static final Set<String> SECTIONS = Set.of("mode", "server", "logging", "telemetry", "auth",
-            McpSettings.SECTION, UpstreamsSection.SECTION, RegistrySettings.SECTION);
+            McpSettings.SECTION, UpstreamsSection.SECTION, RegistrySettings.SECTION, PolicySettings.SECTION);
 
     /** Validates; authentication may be off only in dev mode and the development issuer never runs in production. */
     public GatewayConfig {
@@ -50,6 +53,24 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
             }
         }
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * A configuration without a policy bundle.
+     *
+     * @param mode      mode
+     * @param server    listener and limits
+     * @param logging   logging
+     * @param telemetry telemetry
+     * @param auth      layer-1 authentication
+     * @param mcp       the MCP endpoint
+     * @param upstreams configured upstreams
+     * @param registry  registry settings
+     */
+    public GatewayConfig(Mode mode, Server server, Logging logging, Telemetry telemetry, AuthConfig auth,
+                         McpSettings mcp, List<Registration> upstreams, RegistrySettings registry) {
+        this(mode, server, logging, telemetry, auth, mcp, upstreams, registry, PolicySettings.defaults());
     }
 
     /**
@@ -90,7 +111,7 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
     public GatewayConfig withUpstream(Registration extra) {
         List<Registration> all = new java.util.ArrayList<>(upstreams);
         all.add(extra);
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, all, registry);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, all, registry, policy);
     }
 
     /**
@@ -98,7 +119,7 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
      * @return a copy with other listener settings
      */
     public GatewayConfig withServer(Server server) {
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry, policy);
     }
 
     /**
@@ -106,7 +127,15 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
      * @return a copy with other registry settings
      */
     public GatewayConfig withRegistry(RegistrySettings registry) {
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry, policy);
+    }
+
+    /**
+     * @param policy new policy settings
+     * @return a copy with other policy settings
+     */
+    public GatewayConfig withPolicy(PolicySettings policy) {
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry, policy);
     }
 
     /**
@@ -141,7 +170,8 @@ public record GatewayConfig(Mode mode, Server server, Logging logging, Telemetry
         McpSettings mcp = McpSettings.read(root.get(McpSettings.SECTION), r);
         List<Registration> upstreams = UpstreamsSection.readAll(root.get(UpstreamsSection.SECTION), r);
         RegistrySettings registry = RegistrySettings.read(root.get(RegistrySettings.SECTION), r);
-        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry);
+        PolicySettings policy = PolicySettings.read(root.get(PolicySettings.SECTION), r);
+        return new GatewayConfig(mode, server, logging, telemetry, auth, mcp, upstreams, registry, policy);
     }
 
     /** How the gateway runs. */

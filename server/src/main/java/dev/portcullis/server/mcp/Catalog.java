@@ -104,12 +104,30 @@ final class Catalog {
      * @throws McpError when the only upstream in scope is unavailable
      */
     List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind) throws McpError {
+        return list(set, scope, kind, (spec, item) -> true);
+    }
+
+    /**
+     * The merged list of one kind, keeping only the items a filter accepts (the caller's policy view).
+     *
+     * @param set     the caller's connections
+     * @param scope   what the caller sees
+     * @param kind    which list
+     * @param visible asked with each upstream item before renaming
+     * @return the visible items
+     * @throws McpError when the only upstream in scope is unavailable
+     */
+    List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind,
+                          java.util.function.BiPredicate<UpstreamSpec, ObjectNode> visible) throws McpError {
         List<UpstreamSpec> upstreams = upstreams(scope);
         Map<UpstreamSpec, List<ObjectNode>> fetched = fetchAll(set, upstreams, kind, !scope.aggregated());
         List<ObjectNode> out = new ArrayList<>();
         Map<String, Route> routes = new LinkedHashMap<>();
         for (UpstreamSpec spec : upstreams) {
             for (ObjectNode item : fetched.getOrDefault(spec, List.of())) {
+                if (!visible.test(spec, item)) {
+                    continue;
+                }
                 if (kind == Kind.TOOLS || kind == Kind.PROMPTS) {
                     String original = item.path("name").asText("");
                     String exposed = scope.aggregated() ? exposedName(spec.toolPrefix(), original) : original;
@@ -182,6 +200,20 @@ final class Catalog {
         }
         String what = kind == Kind.TOOLS ? "tool" : "prompt";
         throw McpErrors.error(McpError.INVALID_PARAMS, "Unknown " + what + ": " + name, what + "-not-found");
+    }
+
+    /**
+     * The item an upstream listed under its own name (after {@link #resolve} found it).
+     *
+     * @param set      the caller's connections
+     * @param spec     the upstream
+     * @param kind     TOOLS or PROMPTS
+     * @param original the upstream's name
+     * @return the listed item, if cached
+     */
+    Optional<ObjectNode> listed(ConnectionSet set, UpstreamSpec spec, Kind kind, String original) {
+        return set.listing(spec.name()).map(l -> l.items.get(kind)).orElse(List.of()).stream()
+                .filter(item -> original.equals(item.path("name").asText(null))).findFirst();
     }
 
     /**

@@ -92,6 +92,7 @@ public final class McpEndpoint implements AutoCloseable {
     private final AtomicLong continuationIds = new AtomicLong();
     private final Thread reaper;
     private volatile boolean closed;
+    private volatile McpPolicy policy = McpPolicy.OPEN;
 
     /**
      * @param settings   endpoint settings
@@ -165,6 +166,30 @@ public final class McpEndpoint implements AutoCloseable {
         statelessSets.values().forEach(set -> set.invalidate(upstream, gone));
         listens.keySet().forEach(principal -> new StatelessDownstream(principal)
                 .notification(upstream, "notifications/tools/list_changed", null));
+    }
+
+    /**
+     * Installs the authorisation stage: from now on lists show, and invocations reach, only what the
+     * policy allows the caller.
+     *
+     * @param policy the policy hook
+     */
+    public void policy(McpPolicy policy) {
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Tells every connected client that its lists may have changed because the policy changed
+     * ({@code notifications/tools|prompts|resources/list_changed}); cached upstream listings stay valid.
+     */
+    public void policyChanged() {
+        for (String method : List.of("notifications/tools/list_changed", "notifications/prompts/list_changed",
+                "notifications/resources/list_changed")) {
+            for (Session session : sessions.values()) {
+                new SessionDownstream(session).notification("*", method, null);
+            }
+            listens.keySet().forEach(principal -> new StatelessDownstream(principal).notification("*", method, null));
+        }
     }
 
     /**
@@ -387,10 +412,10 @@ public final class McpEndpoint implements AutoCloseable {
                     sendJson(res, Status.OK_200, McpErrors.result(r.id(), JsonRpc.mapper().createObjectNode()));
                 }
                 case "tools/list", "prompts/list", "resources/list", "resources/templates/list" ->
-                        sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(session.connections, scope, r.method(), params, false)));
+                        sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), session.connections, scope, r.method(), params, false)));
                 case "initialize" -> throw new McpError(McpError.INVALID_REQUEST, "The session is already initialized.");
                 default -> {
-                    Relay relay = relay(session.connections, scope, r.method(), params, false);
+                    Relay relay = relay(req.context(), session.connections, scope, r.method(), params, false);
                     Call call = new Call(session.clientCapabilities, session.logLevel(), settings.inputTimeout());
                     session.calls.put(r.id(), call);
                     try {
@@ -674,7 +699,7 @@ public final class McpEndpoint implements AutoCloseable {
                 case "subscriptions/listen" -> listen(req, res, scope, principal, r, params);
                 case "tools/list", "prompts/list", "resources/list", "resources/templates/list" -> {
                     ConnectionSet set = statelessSet(principal);
-                    sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(set, scope, r.method(), params, true)));
+                    sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), set, scope, r.method(), params, true)));
                 }
                 case "initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe" ->
                         throw methodNotFound(r.method());
@@ -684,7 +709,7 @@ public final class McpEndpoint implements AutoCloseable {
                         return;
                     }
                     ConnectionSet set = statelessSet(principal);
-                    Relay relay = relay(set, scope, r.method(), params, true);
+                    Relay relay = relay(req.context(), set, scope, r.method(), params, true);
                     Call call = new Call(capabilities, logLevel, settings.inputTimeout());
                     call.start(relay.work());
                     streamStatelessCall(req, res, principal, r, params, call, null);
@@ -1022,7 +1047,7 @@ public final class McpEndpoint implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ shared logic
 
-    private ObjectNode list(ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
+    private ObjectNode list(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
             throws McpError {
         if (params.has("cursor")) {
             throw McpErrors.error(McpError.INVALID_PARAMS, "Invalid cursor.", "invalid-cursor");
@@ -1035,7 +1060,14 @@ public final class McpEndpoint implements AutoCloseable {
         };
         ObjectNode result = JsonRpc.mapper().createObjectNode();
         ArrayNode items = result.putArray(kind.field);
-        catalog.list(set, scope, kind).forEach(items::add);
+        String policyKind = switch (kind) {
+            case TOOLS -> "tool";
+            case PROMPTS -> "prompt";
+            case RESOURCES -> "resource";
+            case TEMPLATES -> "template";
+        };
+        McpPolicy view = policy;
+        catalog.list(set, scope, kind, (spec, item) -> view.visible(context, policyKind, spec.name(), item)).forEach(items::add);
         return stateless ? (ObjectNode) forStatelessClient(result, true) : result;
     }
 
@@ -1043,7 +1075,7 @@ public final class McpEndpoint implements AutoCloseable {
     private record Relay(Call.UpstreamWork work) {
     }
 
-    private Relay relay(ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
+    private Relay relay(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
             throws McpError {
         ObjectNode forwarded = upstreamParams(params);
         UpstreamSpec upstream;
@@ -1053,8 +1085,14 @@ public final class McpEndpoint implements AutoCloseable {
                 if (name.isEmpty()) {
                     throw McpErrors.error(McpError.INVALID_PARAMS, method + " requires params.name.", "invalid-params");
                 }
-                Catalog.Route route = catalog.resolve(set, scope,
-                        method.equals("tools/call") ? Catalog.Kind.TOOLS : Catalog.Kind.PROMPTS, name);
+                Catalog.Kind kind = method.equals("tools/call") ? Catalog.Kind.TOOLS : Catalog.Kind.PROMPTS;
+                Catalog.Route route = catalog.resolve(set, scope, kind, name);
+                admit(context, kind == Catalog.Kind.TOOLS ? "tool" : "prompt", route.upstream(),
+                        catalog.listed(set, route.upstream(), kind, route.original())
+                                .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", route.original())),
+                        () -> McpErrors.error(McpError.INVALID_PARAMS, "Unknown " + (kind == Catalog.Kind.TOOLS
+                                ? "tool" : "prompt") + ": " + name, (kind == Catalog.Kind.TOOLS ? "tool" : "prompt")
+                                + "-not-found"));
                 forwarded.put("name", route.original());
                 upstream = route.upstream();
             }
@@ -1065,17 +1103,25 @@ public final class McpEndpoint implements AutoCloseable {
                 }
                 upstream = catalog.resolveResource(set, scope, uri).orElseThrow(() -> McpErrors.error(
                         stateless ? McpError.INVALID_PARAMS : -32002, "Resource not found: " + uri, "resource-not-found"));
+                admit(context, "resource", upstream, JsonRpc.mapper().createObjectNode().put("uri", uri), () -> McpErrors.error(
+                        stateless ? McpError.INVALID_PARAMS : -32002, "Resource not found: " + uri, "resource-not-found"));
             }
             case "completion/complete" -> {
                 JsonNode ref = params.path("ref");
                 if ("ref/prompt".equals(ref.path("type").asText())) {
-                    Catalog.Route route = catalog.resolve(set, scope, Catalog.Kind.PROMPTS, ref.path("name").asText(""));
+                    String promptName = ref.path("name").asText("");
+                    Catalog.Route route = catalog.resolve(set, scope, Catalog.Kind.PROMPTS, promptName);
+                    admit(context, "prompt", route.upstream(), JsonRpc.mapper().createObjectNode().put("name", route.original()),
+                            () -> McpErrors.error(McpError.INVALID_PARAMS, "Unknown prompt: " + promptName,
+                                    "prompt-not-found"));
                     ((ObjectNode) forwarded.get("ref")).put("name", route.original());
                     upstream = route.upstream();
                 } else if ("ref/resource".equals(ref.path("type").asText())) {
                     String uri = ref.path("uri").asText("");
                     upstream = catalog.resolveResource(set, scope, uri).orElseThrow(() -> McpErrors.error(
                             McpError.INVALID_PARAMS, "Resource not found: " + uri, "resource-not-found"));
+                    admit(context, "resource", upstream, JsonRpc.mapper().createObjectNode().put("uri", uri), () ->
+                            McpErrors.error(McpError.INVALID_PARAMS, "Resource not found: " + uri, "resource-not-found"));
                 } else {
                     throw McpErrors.error(McpError.INVALID_PARAMS, "completion/complete requires a ref/prompt or ref/resource.",
                             "invalid-params");
@@ -1102,6 +1148,30 @@ public final class McpEndpoint implements AutoCloseable {
             }
             return connection.request(method, forwarded, call);
         });
+    }
+
+    /** Asks the policy whether the caller may use the item now; a hidden item answers as a missing one. */
+    private void admit(io.helidon.common.context.Context context, String kind, UpstreamSpec upstream, ObjectNode item,
+                       java.util.function.Supplier<McpError> notFound) throws McpError {
+        switch (policy.admit(context, kind, upstream.name(), item)) {
+            case McpPolicy.Admission.Allowed allowed -> {
+            }
+            case McpPolicy.Admission.Hidden hidden -> throw notFound.get();
+            case McpPolicy.Admission.StepUp stepUp -> {
+                String scopes = String.join(" ", new java.util.TreeSet<>(stepUp.scopes()));
+                ObjectNode data = JsonRpc.mapper().createObjectNode().put("reason", "insufficient-scope")
+                        .put("scope", scopes);
+                throw new McpError(dev.portcullis.core.ReasonCode.INSUFFICIENT_SCOPE.jsonRpcCode(),
+                        "This needs the scope " + scopes + ".", data);
+            }
+            case McpPolicy.Admission.Throttled throttled -> {
+                long seconds = Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000);
+                ObjectNode data = JsonRpc.mapper().createObjectNode().put("reason", "rate-limited")
+                        .put("retryAfter", seconds);
+                throw new McpError(dev.portcullis.core.ReasonCode.RATE_LIMITED.jsonRpcCode(),
+                        "Rate limit exceeded; retry after " + seconds + " s.", data);
+            }
+        }
     }
 
     /** The client's params minus what belongs to the client-gateway hop (protocol _meta, MRTR fields). */
@@ -1174,6 +1244,16 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private static void sendError(ServerResponse res, Status status, JsonNode id, McpError error) {
+        // policy answers that HTTP clients act on: step-up (RFC 6750 challenge) and rate limits
+        JsonNode data = error.data();
+        String reason = data == null ? "" : data.path("reason").asText("");
+        if (reason.equals("insufficient-scope")) {
+            status = Status.FORBIDDEN_403;
+            res.header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
+                    + data.path("scope").asText("") + "\"");
+        } else if (reason.equals("rate-limited")) {
+            res.header("Retry-After", String.valueOf(data.path("retryAfter").asLong(1)));
+        }
         sendJson(res, status, McpErrors.response(id == null ? NullNode.getInstance() : id, error));
     }
 

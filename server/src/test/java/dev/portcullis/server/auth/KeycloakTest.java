@@ -70,6 +70,23 @@ class KeycloakTest {
         keycloakPid = out;
         issuer = "http://localhost:" + kcPort + "/realms/portcullis";
         upstream = dev.portcullis.server.demo.DemoUpstream.start();
+        // production denies every MCP request without a policy: this suite checks layer 1, so its agents
+        // play a persona that allows every tool, and both realm groups are entitled to every tool
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("keycloak-test-policy", ".yaml");
+        policy.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(policy, """
+                version: 1
+                bindings:
+                  client-ids: {portcullis-agent: everything, portcullis-cli: everything}
+                personas:
+                  - name: everything
+                    tools: ["*"]
+                entitlements:
+                  - name: staff
+                    groups: [finance, support]
+                    grants:
+                      - tools: ["*"]
+                """);
         gw = new GatewayUnderTest("""
                 mode: production
                 server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
@@ -84,7 +101,9 @@ class KeycloakTest {
                 upstreams:
                   - name: demo
                     url: %s
-                """.formatted(RESOURCE, issuer, upstream.url()));
+                policy:
+                  file: %s
+                """.formatted(RESOURCE, issuer, upstream.url(), policy));
     }
 
     @AfterAll
