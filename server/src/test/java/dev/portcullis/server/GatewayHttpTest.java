@@ -123,6 +123,12 @@ class GatewayHttpTest {
 
             String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
             assertThat(requestId).matches("[0-9a-f]{24}");
+            // the span ends in the filter after the response has been written: wait for it, briefly
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (spans.getFinishedSpanItems().stream().noneMatch(s -> s.getAttributes().asMap().containsValue(requestId))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(spans.getFinishedSpanItems())
                     .anySatisfy(span -> {
                         assertThat(span.getName()).isEqualTo("GET /observe/…");
