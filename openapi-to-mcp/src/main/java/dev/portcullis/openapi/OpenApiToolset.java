@@ -114,6 +114,10 @@ public final class OpenApiToolset {
         return version;
     }
 
+    static boolean isJsonMedia(String mediaType) {
+        return Converter.isJson(mediaType);
+    }
+
     Binding binding(String tool) {
         return bindings.get(tool);
     }

@@ -74,6 +74,13 @@ class CorpusTest {
         }
     }
 
+    static void assertValidSchemaStatic(com.fasterxml.jackson.databind.JsonNode schema) {
+        if (metaSchema == null) {
+            metaSchema = REGISTRY.getSchema(SchemaLocation.of(SchemaConverter.SCHEMA_DIALECT));
+        }
+        assertValidSchema("schema", schema);
+    }
+
     static void assertValidSchema(String what, com.fasterxml.jackson.databind.JsonNode schema) {
         List<Error> errors = metaSchema.validate(schema);
         assertThat(errors).as("%s against the 2020-12 meta-schema", what).isEmpty();
