@@ -33,6 +33,9 @@ final class DefaultConnector implements UpstreamConnector {
         UpstreamConnection c = switch (target) {
             case UpstreamTarget.Http h -> connectHttp(h, clientInfo, clientCapabilities, listener);
             case UpstreamTarget.Stdio s -> new StdioConnection(s, clientInfo, clientCapabilities, listener, watchdog, options).start();
+            // answered in-process by openapi-to-mcp; the gateway decorates this connector to route them there
+            case UpstreamTarget.OpenApi o -> throw new UpstreamException(o.name(),
+                    "upstream '" + o.name() + "': OpenAPI upstreams need the OpenAPI connector", null);
         };
         open.add(c);
         return new Tracked(c);

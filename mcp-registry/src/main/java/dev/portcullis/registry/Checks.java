@@ -47,6 +47,11 @@ final class Checks {
                 duration("connectTimeout", http.connectTimeout(), MIN_CONNECT, MAX_CONNECT, problems);
                 duration("requestTimeout", http.requestTimeout(), MIN_REQUEST, MAX_REQUEST, problems);
             }
+            case UpstreamTarget.OpenApi api -> {
+                api.baseUrl().ifPresent(u -> url(u, (f, r) -> problems.accept("baseUrl", r)));
+                duration("connectTimeout", api.connectTimeout(), MIN_CONNECT, MAX_CONNECT, problems);
+                duration("requestTimeout", api.requestTimeout(), MIN_REQUEST, MAX_REQUEST, problems);
+            }
             case UpstreamTarget.Stdio stdio -> {
                 List<String> command = stdio.command();
                 for (int i = 0; i < command.size(); i++) {

@@ -195,11 +195,12 @@ public record Registration(String name, String title, String description, String
                 && toolPrefix.equals(other.toolPrefix) && source == other.source && pinning == other.pinning;
     }
 
-    /** @return {@code streamable-http} or {@code stdio} */
+    /** @return {@code streamable-http}, {@code stdio} or {@code openapi} */
     String transportType() {
         return switch (target) {
             case UpstreamTarget.Http h -> "streamable-http";
             case UpstreamTarget.Stdio s -> "stdio";
+            case UpstreamTarget.OpenApi o -> "openapi";
         };
     }
 

@@ -38,6 +38,13 @@ final class RegistrationJson {
     private static final List<String> HTTP_KEYS = List.of("type", "url", "headers", "connectTimeout",
             "requestTimeout", "era");
     private static final List<String> STDIO_KEYS = List.of("type", "command", "env", "workingDir", "requestTimeout");
+    private static final List<String> OPENAPI_KEYS = List.of("type", "spec", "specContent", "baseUrl", "include",
+            "exclude", "renames", "descriptions", "allowPrivateNetworks", "credential", "connectTimeout",
+            "requestTimeout", "maxResponseBytes");
+    private static final List<String> SELECTION_KEYS = List.of("tags", "paths", "methods");
+    private static final Set<String> METHODS = Set.of("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE");
+    /** Largest inline OpenAPI document accepted: 16 MiB of text. */
+    static final int MAX_SPEC_CHARS = 16 * 1024 * 1024;
 
     private final List<String> problems = new ArrayList<>();
 
@@ -144,8 +151,9 @@ final class RegistrationJson {
         return switch (type) {
             case "streamable-http" -> http(t, name);
             case "stdio" -> stdio(t, name);
+            case "openapi" -> openApi(t, name);
             default -> {
-                problem("transport.type", "'" + Checks.printable(type) + "' (expected: streamable-http or stdio)");
+                problem("transport.type", "'" + Checks.printable(type) + "' (expected: streamable-http, stdio or openapi)");
                 yield null;
             }
         };
@@ -230,6 +238,106 @@ final class RegistrationJson {
         return new UpstreamTarget.Stdio(name, command, env, workingDir, request);
     }
 
+    private UpstreamTarget openApi(JsonNode t, String name) {
+        allowOnly(t, "transport.", OPENAPI_KEYS);
+        int before = problems.size();
+        UpstreamTarget.OpenApi.Spec spec = null;
+        String location = string(t, "spec", null, false, "transport.");
+        JsonNode content = t.get("specContent");
+        boolean hasContent = content != null && !content.isNull();
+        if (location != null && hasContent) {
+            problem("transport.spec", "give either spec (a file path or URL) or specContent (the document), not both");
+        } else if (location != null) {
+            if (location.isBlank() || location.indexOf('\0') >= 0) {
+                problem("transport.spec", "empty or contains NUL (expected: a file path or an http(s) URL)");
+            } else {
+                spec = new UpstreamTarget.OpenApi.Spec.Location(location);
+            }
+        } else if (hasContent) {
+            String text = content.isTextual() ? content.textValue() : content.isObject() ? content.toString() : null;
+            if (text == null || text.isBlank()) {
+                problem("transport.specContent", "expected the OpenAPI document, as a JSON object or as JSON/YAML text");
+            } else if (text.length() > MAX_SPEC_CHARS) {
+                problem("transport.specContent", text.length() + " characters (expected: at most " + MAX_SPEC_CHARS + ")");
+            } else {
+                spec = new UpstreamTarget.OpenApi.Spec.Inline(text);
+            }
+        } else {
+            problem("transport.spec", "missing (expected: spec, a file path or URL, or specContent, the document)");
+        }
+        Optional<URI> baseUrl = Optional.empty();
+        String rawBase = string(t, "baseUrl", null, false, "transport.");
+        if (rawBase != null) {
+            try {
+                URI u = new URI(rawBase);
+                Checks.url(u, (f, r) -> problem("transport.baseUrl", r));
+                baseUrl = Optional.of(u);
+            } catch (URISyntaxException e) {
+                problem("transport.baseUrl", "not a URI (" + Checks.printable(e.getReason()) + ")");
+            }
+        }
+        Map<String, Set<String>> include = selection(t, "include");
+        Map<String, Set<String>> exclude = selection(t, "exclude");
+        Map<String, String> renames = stringMap(t, "renames", "transport.", false);
+        Map<String, String> descriptions = stringMap(t, "descriptions", "transport.", false);
+        boolean allowPrivate = bool(t, "allowPrivateNetworks", false, "transport.");
+        Optional<String> credential = Optional.ofNullable(string(t, "credential", null, false, "transport."));
+        Duration connect = duration(t, "connectTimeout", DEFAULT_CONNECT, Checks.MIN_CONNECT, Checks.MAX_CONNECT);
+        Duration request = duration(t, "requestTimeout", DEFAULT_REQUEST, Checks.MIN_REQUEST, Checks.MAX_REQUEST);
+        long maxResponse = UpstreamTarget.OpenApi.DEFAULT_MAX_RESPONSE_BYTES;
+        JsonNode max = t.get("maxResponseBytes");
+        if (max != null && !max.isNull()) {
+            if (!max.canConvertToLong() || !max.isIntegralNumber() || max.longValue() < 1 || max.longValue() > 1L << 30) {
+                problem("transport.maxResponseBytes", "expected an integer between 1 and " + (1L << 30));
+            } else {
+                maxResponse = max.longValue();
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new UpstreamTarget.OpenApi(name, spec, baseUrl,
+                new UpstreamTarget.OpenApi.Selection(include.get("tags"), exclude.get("tags"), include.get("paths"),
+                        exclude.get("paths"), include.get("methods"), exclude.get("methods")),
+                renames, descriptions, allowPrivate, credential, connect, request, maxResponse);
+    }
+
+    private Map<String, Set<String>> selection(JsonNode t, String field) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        SELECTION_KEYS.forEach(k -> out.put(k, new TreeSet<>()));
+        JsonNode node = t.get(field);
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            problem("transport." + field, "expected an object with tags, paths and/or methods");
+            return out;
+        }
+        allowOnly(node, "transport." + field + ".", SELECTION_KEYS);
+        for (String key : SELECTION_KEYS) {
+            JsonNode list = node.get(key);
+            if (list == null || list.isNull()) {
+                continue;
+            }
+            String path = "transport." + field + "." + key;
+            if (!list.isArray()) {
+                problem(path, "expected an array of strings");
+                continue;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode v = list.get(i);
+                if (!v.isTextual() || v.textValue().isEmpty()) {
+                    problem(path + "[" + i + "]", "expected a non-empty string");
+                } else if (key.equals("methods") && !METHODS.contains(v.textValue().toUpperCase(Locale.ROOT))) {
+                    problem(path + "[" + i + "]", "'" + Checks.printable(v.textValue()) + "' (expected: an HTTP method)");
+                } else {
+                    out.get(key).add(v.textValue());
+                }
+            }
+        }
+        return out;
+    }
+
     private Duration duration(JsonNode t, String field, Duration def, Duration min, Duration max) {
         String raw = string(t, field, null, false, "transport.");
         if (raw == null) {
@@ -297,12 +405,16 @@ final class RegistrationJson {
     }
 
     private boolean bool(JsonNode node, String field, boolean def) {
+        return bool(node, field, def, "");
+    }
+
+    private boolean bool(JsonNode node, String field, boolean def, String prefix) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return def;
         }
         if (!v.isBoolean()) {
-            problem(field, "expected true or false");
+            problem(prefix + field, "expected true or false");
             return def;
         }
         return v.booleanValue();
@@ -310,6 +422,16 @@ final class RegistrationJson {
 
     private void problem(String path, String reason) {
         problems.add(path + ": " + reason);
+    }
+
+    private static void writeSelection(ObjectNode t, String field, Set<String> tags, Set<String> paths, Set<String> methods) {
+        if (tags.isEmpty() && paths.isEmpty() && methods.isEmpty()) {
+            return;
+        }
+        ObjectNode o = t.putObject(field);
+        new TreeSet<>(tags).forEach(o.putArray("tags")::add);
+        new TreeSet<>(paths).forEach(o.putArray("paths")::add);
+        new TreeSet<>(methods).forEach(o.putArray("methods")::add);
     }
 
     /** Writes a registration in the body format plus {@code source} and {@code registeredAt}. */
@@ -344,6 +466,26 @@ final class RegistrationJson {
                 s.env().forEach(env::put);
                 s.workingDir().ifPresent(p -> t.put("workingDir", p.toString()));
                 t.put("requestTimeout", Durations.format(s.requestTimeout()));
+            }
+            case UpstreamTarget.OpenApi a -> {
+                t.put("type", "openapi");
+                switch (a.spec()) {
+                    case UpstreamTarget.OpenApi.Spec.Location l -> t.put("spec", l.location());
+                    case UpstreamTarget.OpenApi.Spec.Inline i -> t.put("specContent", i.content());
+                }
+                a.baseUrl().ifPresent(u -> t.put("baseUrl", u.toString()));
+                UpstreamTarget.OpenApi.Selection sel = a.selection();
+                writeSelection(t, "include", sel.includeTags(), sel.includePaths(), sel.includeMethods());
+                writeSelection(t, "exclude", sel.excludeTags(), sel.excludePaths(), sel.excludeMethods());
+                ObjectNode renames = t.putObject("renames");
+                new java.util.TreeMap<>(a.renames()).forEach(renames::put);
+                ObjectNode descriptions = t.putObject("descriptions");
+                new java.util.TreeMap<>(a.descriptions()).forEach(descriptions::put);
+                t.put("allowPrivateNetworks", a.allowPrivateNetworks());
+                a.credential().ifPresent(c -> t.put("credential", c));
+                t.put("connectTimeout", Durations.format(a.connectTimeout()));
+                t.put("requestTimeout", Durations.format(a.requestTimeout()));
+                t.put("maxResponseBytes", a.maxResponseBytes());
             }
         }
         return o;

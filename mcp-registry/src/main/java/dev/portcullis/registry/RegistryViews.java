@@ -129,6 +129,18 @@ final class RegistryViews {
                 remote.put("type", "streamable-http");
                 remote.put("url", withoutQuery(http.url()));
             }
+            case UpstreamTarget.OpenApi api -> {
+                // an OpenAPI upstream is reached over plain HTTP; show where (never credentials or the document)
+                ObjectNode remote = server.putArray("remotes").addObject();
+                remote.put("type", "openapi");
+                api.baseUrl().ifPresentOrElse(u -> remote.put("url", withoutQuery(u)),
+                        () -> {
+                            if (api.spec() instanceof UpstreamTarget.OpenApi.Spec.Location l) {
+                                remote.put("specUrl", l.location().startsWith("http") ? withoutQuery(URI.create(l.location()))
+                                        : "file");
+                            }
+                        });
+            }
             case UpstreamTarget.Stdio stdio -> {
                 ObjectNode pkg = server.putArray("packages").addObject();
                 pkg.put("registryType", "local");

@@ -136,7 +136,7 @@ class RegistrationTest {
                 "bad name|{'name':'Bad Name','transport':{'type':'stdio','command':['x']}}|name: 'Bad Name' (expected: [a-z0-9][a-z0-9-]{0,47})",
                 "unknown field|{'name':'a','nmae':'b','transport':{'type':'stdio','command':['x']}}|nmae: unknown field",
                 "missing transport|{'name':'a'}|transport: missing",
-                "unknown transport|{'name':'a','transport':{'type':'sse','url':'https://x'}}|transport.type: 'sse' (expected: streamable-http or stdio)",
+                "unknown transport|{'name':'a','transport':{'type':'sse','url':'https://x'}}|transport.type: 'sse' (expected: streamable-http, stdio or openapi)",
                 "ftp url|{'name':'a','transport':{'type':'streamable-http','url':'ftp://x.example/'}}|transport.url: scheme 'ftp' (expected: http or https)",
                 "no host|{'name':'a','transport':{'type':'streamable-http','url':'https:///mcp'}}|transport.url: no host",
                 "relative url|{'name':'a','transport':{'type':'streamable-http','url':'/mcp'}}|transport.url: scheme '' (expected: http or https)",

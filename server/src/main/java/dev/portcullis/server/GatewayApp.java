@@ -50,7 +50,8 @@ public final class GatewayApp implements AutoCloseable {
         AuthFeature auth = AuthFeature.create(config);
         // only registered upstreams are reachable: the MCP endpoint sees the registry, with tool pinning
         RegistryFeature registry = RegistryFeature.open(config, auth.enabled(), version);
-        UpstreamConnector connector = UpstreamConnectors.create();
+        // OpenAPI upstreams are answered in-process; every other target goes to the MCP connector
+        UpstreamConnector connector = dev.portcullis.openapi.OpenApiConnector.decorate(UpstreamConnectors.create());
         McpEndpoint mcp = McpEndpoint.create(config.mcp(), registry.directory(), connector, config.server().host(),
                 GatewayApp::principal, version);
         registry.follow(mcp);

@@ -287,6 +287,19 @@ final class AdminApi {
                 transport.put("requestTimeout", h.requestTimeout().toString());
                 h.era().ifPresent(era -> transport.put("era", era.name().toLowerCase(Locale.ROOT)));
             }
+            case UpstreamTarget.OpenApi a -> {
+                transport.put("type", "openapi");
+                switch (a.spec()) {
+                    case UpstreamTarget.OpenApi.Spec.Location l -> transport.put("spec", l.location());
+                    case UpstreamTarget.OpenApi.Spec.Inline i -> transport.put("specContent", i.content().length() + " characters");
+                }
+                a.baseUrl().ifPresent(u -> transport.put("baseUrl", withoutQuery(u)));
+                transport.put("allowPrivateNetworks", a.allowPrivateNetworks());
+                a.credential().ifPresent(c -> transport.put("credential", c));
+                transport.put("connectTimeout", a.connectTimeout().toString());
+                transport.put("requestTimeout", a.requestTimeout().toString());
+                transport.put("maxResponseBytes", a.maxResponseBytes());
+            }
             case UpstreamTarget.Stdio s -> {
                 transport.put("type", "stdio");
                 s.command().forEach(transport.putArray("command")::add);

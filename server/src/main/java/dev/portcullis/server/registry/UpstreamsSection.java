@@ -52,7 +52,10 @@ public final class UpstreamsSection {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Set<String> KEYS = Set.of("name", "title", "description", "version", "enabled", "pinning",
-            "url", "headers", "command", "env", "working-dir", "era", "tool-prefix", "connect-timeout", "request-timeout");
+            "url", "headers", "command", "env", "working-dir", "era", "tool-prefix", "connect-timeout", "request-timeout",
+            "openapi");
+    private static final String[] OPENAPI_KEYS = {"spec", "base-url", "include", "exclude", "renames", "descriptions",
+            "allow-private-networks", "credential", "max-response-bytes"};
 
     private UpstreamsSection() {
     }
@@ -146,12 +149,20 @@ public final class UpstreamsSection {
                 Duration.ofSeconds(1), Duration.ofHours(1));
         boolean http = node.get("url").exists();
         boolean stdio = node.get("command").exists();
-        if (http == stdio) {
-            r.problem(node, "upstream '" + name + "' needs exactly one of 'url' (Streamable HTTP) or 'command' (stdio)");
+        boolean openApi = node.get("openapi").exists();
+        if ((http ? 1 : 0) + (stdio ? 1 : 0) + (openApi ? 1 : 0) != 1) {
+            r.problem(node, "upstream '" + name + "' needs exactly one of 'url' (Streamable HTTP), 'command' (stdio) "
+                    + "or 'openapi' (an HTTP API described by an OpenAPI document)");
             return Optional.empty();
         }
         UpstreamTarget target;
-        if (http) {
+        if (openApi) {
+            Optional<UpstreamTarget.OpenApi> api = openApi(name, node, requestTimeout, r);
+            if (api.isEmpty()) {
+                return Optional.empty();
+            }
+            target = api.get();
+        } else if (http) {
             for (String key : List.of("command", "env", "working-dir")) {
                 if (node.get(key).exists()) {
                     r.problem(node.get(key), "only for stdio upstreams (this one has a url)");
@@ -222,6 +233,62 @@ public final class UpstreamsSection {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * Reads {@code openapi: {spec, base-url, include, exclude, renames, descriptions, allow-private-networks,
+     * credential, max-response-bytes}} (the document is loaded when the upstream connects).
+     */
+    private static Optional<UpstreamTarget.OpenApi> openApi(String name, Config node, Duration requestTimeout,
+                                                            ConfigReader r) {
+        for (String key : List.of("url", "headers", "era", "command", "env", "working-dir")) {
+            if (node.get(key).exists()) {
+                r.problem(node.get(key), "not for OpenAPI upstreams (this one has 'openapi')");
+                return Optional.empty();
+            }
+        }
+        Config o = node.get("openapi");
+        r.allowOnly(o, OPENAPI_KEYS);
+        String spec = r.string(o.get("spec"), "");
+        if (spec.isBlank()) {
+            r.problem(o.get("spec"), "missing (expected: a file path or an http(s) URL of an OpenAPI document)");
+            return Optional.empty();
+        }
+        Optional<URI> baseUrl = Optional.empty();
+        if (o.get("base-url").exists()) {
+            String raw = r.string(o.get("base-url"), "");
+            try {
+                URI u = new URI(raw);
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                        || u.getRawUserInfo() != null || u.getRawFragment() != null) {
+                    r.problem(o.get("base-url"), "'" + raw + "' (expected: an http or https URL with a host)");
+                    return Optional.empty();
+                }
+                baseUrl = Optional.of(u);
+            } catch (URISyntaxException e) {
+                r.problem(o.get("base-url"), "'" + raw + "' is not a URL");
+                return Optional.empty();
+            }
+        }
+        Config inc = o.get("include");
+        Config exc = o.get("exclude");
+        r.allowOnly(inc, "tags", "paths", "methods");
+        r.allowOnly(exc, "tags", "paths", "methods");
+        UpstreamTarget.OpenApi.Selection selection = new UpstreamTarget.OpenApi.Selection(
+                Set.copyOf(r.stringList(inc.get("tags"))), Set.copyOf(r.stringList(exc.get("tags"))),
+                Set.copyOf(r.stringList(inc.get("paths"))), Set.copyOf(r.stringList(exc.get("paths"))),
+                Set.copyOf(r.stringList(inc.get("methods"))), Set.copyOf(r.stringList(exc.get("methods"))));
+        Map<String, String> renames = stringMap(o.get("renames"), r, false);
+        Map<String, String> descriptions = stringMap(o.get("descriptions"), r, false);
+        boolean allowPrivate = r.bool(o.get("allow-private-networks"), false);
+        String credential = r.string(o.get("credential"), "");
+        long max = r.byteSize(o.get("max-response-bytes"), UpstreamTarget.OpenApi.DEFAULT_MAX_RESPONSE_BYTES, 1,
+                1L << 30);
+        Duration connect = r.duration(node.get("connect-timeout"), Duration.ofSeconds(5), Duration.ofMillis(100),
+                Duration.ofMinutes(2));
+        return Optional.of(new UpstreamTarget.OpenApi(name, new UpstreamTarget.OpenApi.Spec.Location(spec), baseUrl,
+                selection, renames, descriptions, allowPrivate,
+                credential.isEmpty() ? Optional.empty() : Optional.of(credential), connect, requestTimeout, max));
     }
 
     /** Maps a registry message ({@code target.connectTimeout: ...}) onto the configuration key it is about. */
