@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The connector: owns the HTTP client, the watchdog and every connection it opened. */
 final class DefaultConnector implements UpstreamConnector {
+    // Used for https:// upstreams only (TLS, HTTP/2); http:// upstreams use a blocking HTTP/1.1 client per
+    // upstream (Http1Client), which costs far less per request on virtual threads.
     // The client's internal tasks (header and body parsing, completing the response future) run on its
     // selector thread: none of them blocks (callers wait on virtual threads; AbortableBody only enqueues),
     // and a thread hand-off per task cost ~20 % of the gateway's CPU per relayed request (bench/mcp-load.sh).
@@ -43,7 +45,17 @@ final class DefaultConnector implements UpstreamConnector {
 
     private UpstreamConnection connectHttp(UpstreamTarget.Http target, ObjectNode clientInfo, ObjectNode caps,
                                            UpstreamListener listener) {
-        HttpUpstream up = new HttpUpstream(target, http);
+        HttpUpstream up = new HttpUpstream(target, http, watchdog.timer());
+        try {
+            return connectHttp(target, up, clientInfo, caps, listener);
+        } catch (RuntimeException e) {
+            up.close();
+            throw e;
+        }
+    }
+
+    private UpstreamConnection connectHttp(UpstreamTarget.Http target, HttpUpstream up, ObjectNode clientInfo,
+                                           ObjectNode caps, UpstreamListener listener) {
         if (target.era().isPresent()) {
             return switch (target.era().get()) {
                 case SESSION -> new HttpSessionConnection(target, up, ProtocolVersion.latestSession(), clientInfo, caps,

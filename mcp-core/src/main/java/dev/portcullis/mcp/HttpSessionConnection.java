@@ -2,8 +2,6 @@ package dev.portcullis.mcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -68,15 +66,15 @@ final class HttpSessionConnection extends BaseConnection {
         watchdog.watch(f);
         try {
             JsonNode id = nextId();
-            HttpRequest req = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, "initialize", params)),
+            HttpUpstream.Request req = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, "initialize", params)),
                     f.remaining()).build();
-            HttpResponse<InputStream> resp = http.send(req, f);
+            HttpUpstream.Response resp = http.send(req, f);
             if (resp.statusCode() != 200) {
                 Optional<JsonRpcMessage.Error> err = http.errorBody(resp);
                 throw failure(err.map(e -> "initialize rejected (code " + e.error().code() + ")")
                         .orElse("initialize failed (HTTP " + resp.statusCode() + ")"), null);
             }
-            String sid = resp.headers().firstValue(Meta.H_SESSION).orElse(null);
+            String sid = resp.header(Meta.H_SESSION).orElse(null);
             JsonRpcMessage m = http.readResponse(resp, id, f, msg -> { }, new HttpUpstream.StreamState());
             if (m == null) {
                 throw failure("initialize stream ended without a response", null);
@@ -116,7 +114,7 @@ final class HttpSessionConnection extends BaseConnection {
         }
     }
 
-    private HttpRequest.Builder withSession(HttpRequest.Builder b) {
+    private HttpUpstream.Request withSession(HttpUpstream.Request b) {
         String sid = sessionId;
         if (sid != null) {
             b.header(Meta.H_SESSION, sid);
@@ -144,10 +142,10 @@ final class HttpSessionConnection extends BaseConnection {
         JsonNode id = nextId();
         int gen = generation;
         String sid = sessionId;
-        HttpRequest req = withSession(http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, method, params)),
+        HttpUpstream.Request req = withSession(http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, method, params)),
                 f.remaining())).build();
         f.upstreamId = id;
-        HttpResponse<InputStream> resp = http.send(req, f);
+        HttpUpstream.Response resp = http.send(req, f);
         int status = resp.statusCode();
         if (status >= 300) {
             Optional<JsonRpcMessage.Error> err = http.errorBody(resp);
@@ -200,9 +198,9 @@ final class HttpSessionConnection extends BaseConnection {
 
     /** Resumes a POST stream that ended early with GET + Last-Event-ID. */
     private JsonRpcMessage resume(JsonNode id, Inflight f, HttpUpstream.StreamState st) {
-        HttpRequest req = withSession(http.builder(f.remaining()).header("Accept", Sse.MEDIA_TYPE)
+        HttpUpstream.Request req = withSession(http.builder(f.remaining()).header("Accept", Sse.MEDIA_TYPE)
                 .header(Meta.H_LAST_EVENT_ID, st.lastEventId.orElseThrow()).GET()).build();
-        HttpResponse<InputStream> resp = http.send(req, f);
+        HttpUpstream.Response resp = http.send(req, f);
         if (resp.statusCode() != 200 || !HttpUpstream.isSse(resp)) {
             closeQuietly(resp.body());
             throw failure("could not resume the response stream (HTTP " + resp.statusCode() + ")", null);
@@ -277,12 +275,12 @@ final class HttpSessionConnection extends BaseConnection {
 
     /** POSTs a notification or an answer to a server request; expects 202. Failures are logged, not thrown. */
     private void postMessage(JsonRpcMessage message) {
-        HttpRequest req = withSession(http.post(JsonRpc.encodeBytes(message), requestTimeout)).build();
+        HttpUpstream.Request req = withSession(http.post(JsonRpc.encodeBytes(message), requestTimeout)).build();
         try {
-            HttpResponse<byte[]> resp = http.sendSimple(req);
-            if (resp.statusCode() >= 300) {
+            int status = http.sendSimple(req);
+            if (status >= 300) {
                 log.log(System.Logger.Level.WARNING, () -> "upstream '" + name + "': message not accepted (HTTP "
-                        + resp.statusCode() + ")");
+                        + status + ")");
             }
         } catch (IOException e) {
             log.log(System.Logger.Level.WARNING, () -> "upstream '" + name + "': sending a message failed ("
@@ -331,11 +329,11 @@ final class HttpSessionConnection extends BaseConnection {
         while (!closed) {
             Duration wait = backoff;
             try {
-                HttpRequest.Builder b = http.builder(http.connectTimeout.plus(requestTimeout))
+                HttpUpstream.Request b = http.builder(http.connectTimeout.plus(requestTimeout))
                         .header("Accept", Sse.MEDIA_TYPE).GET();
                 st.lastEventId.ifPresent(id -> b.header(Meta.H_LAST_EVENT_ID, id));
                 int gen = generation;
-                HttpResponse<InputStream> resp = http.client.send(withSession(b).build(), AbortableBody.handler());
+                HttpUpstream.Response resp = http.open(withSession(b).build());
                 getBody = resp.body();
                 int status = resp.statusCode();
                 if (status == 405) {
@@ -403,7 +401,7 @@ final class HttpSessionConnection extends BaseConnection {
         String sid = sessionId;
         if (sid != null) {
             try {
-                HttpRequest req = http.builder(Duration.ofSeconds(5)).header(Meta.H_SESSION, sid)
+                HttpUpstream.Request req = http.builder(Duration.ofSeconds(5)).header(Meta.H_SESSION, sid)
                         .header(Meta.H_VERSION, version.text()).DELETE().build();
                 http.sendSimple(req);
             } catch (IOException e) {
@@ -412,6 +410,7 @@ final class HttpSessionConnection extends BaseConnection {
                 Thread.currentThread().interrupt();
             }
         }
+        http.close();
         log.log(System.Logger.Level.INFO, () -> "upstream '" + name + "': session closed");
     }
 

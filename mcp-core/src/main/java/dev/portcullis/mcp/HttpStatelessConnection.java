@@ -2,8 +2,6 @@ package dev.portcullis.mcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +55,7 @@ final class HttpStatelessConnection extends BaseConnection {
         watchdog.watch(f);
         try {
             JsonNode id = nextId();
-            HttpResponse<InputStream> resp = http.send(request(id, "server/discover", params, f), f);
+            HttpUpstream.Response resp = http.send(request(id, "server/discover", params, f), f);
             int status = resp.statusCode();
             JsonRpcMessage m;
             if (status >= 300) {
@@ -121,8 +119,8 @@ final class HttpStatelessConnection extends BaseConnection {
         throw failure("does not support protocol " + ProtocolVersion.V2026_07_28.text(), null);
     }
 
-    private HttpRequest request(JsonNode id, String method, ObjectNode params, Inflight f) {
-        HttpRequest.Builder b = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, method, params)), f.remaining())
+    private HttpUpstream.Request request(JsonNode id, String method, ObjectNode params, Inflight f) {
+        HttpUpstream.Request b = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, method, params)), f.remaining())
                 .header(Meta.H_VERSION, ProtocolVersion.V2026_07_28.text())
                 .header(Meta.H_METHOD, method);
         String target = switch (method) {
@@ -209,7 +207,7 @@ final class HttpStatelessConnection extends BaseConnection {
     private JsonNode post(String method, ObjectNode params, Inflight f) throws McpError {
         JsonNode id = nextId();
         f.upstreamId = id;
-        HttpResponse<InputStream> resp = http.send(request(id, method, params, f), f);
+        HttpUpstream.Response resp = http.send(request(id, method, params, f), f);
         int status = resp.statusCode();
         if (status >= 300) {
             Optional<JsonRpcMessage.Error> err = http.errorBody(resp);
@@ -274,11 +272,11 @@ final class HttpStatelessConnection extends BaseConnection {
                 addStatelessMeta(params, internalExchange());
                 params.set("notifications", subscriptionFilter());
                 JsonNode id = nextId();
-                HttpRequest req = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, "subscriptions/listen", params)),
+                HttpUpstream.Request req = http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, "subscriptions/listen", params)),
                                 http.connectTimeout.plus(requestTimeout))
                         .header(Meta.H_VERSION, ProtocolVersion.V2026_07_28.text())
                         .header(Meta.H_METHOD, "subscriptions/listen").build();
-                HttpResponse<InputStream> resp = http.client.send(req, AbortableBody.handler());
+                HttpUpstream.Response resp = http.open(req);
                 listenBody = resp.body();
                 if (gen != listenGeneration) {
                     HttpSessionConnection.closeQuietly(resp.body());
@@ -347,6 +345,7 @@ final class HttpStatelessConnection extends BaseConnection {
             t.interrupt();
         }
         HttpSessionConnection.closeQuietly(listenBody);
+        http.close();
         log.log(System.Logger.Level.INFO, () -> "upstream '" + name + "': closed");
     }
 }

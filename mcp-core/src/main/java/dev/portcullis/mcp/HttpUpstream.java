@@ -2,6 +2,7 @@ package dev.portcullis.mcp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,12 +10,18 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,50 +34,169 @@ final class HttpUpstream {
     static final int MAX_JSON_BODY = 32 * 1024 * 1024;
 
     final String name;
-    final HttpClient client;
     final URI url;
     final Map<String, String> headers;
     final Duration connectTimeout;
+    /** The JDK client: {@code https://} upstreams (TLS, HTTP/2). */
+    private final HttpClient client;
+    /** Cleartext {@code http://} upstreams: blocking HTTP/1.1 on the caller's (virtual) thread; else null. */
+    private final Http1Client h1;
+    private final ScheduledExecutorService timer;
 
-    HttpUpstream(UpstreamTarget.Http target, HttpClient client) {
+    HttpUpstream(UpstreamTarget.Http target, HttpClient client, ScheduledExecutorService timer) {
         this.name = target.name();
         this.client = client;
+        this.timer = timer;
         this.url = target.url();
         this.headers = target.headers();
         this.connectTimeout = target.connectTimeout();
         try {
             HttpRequest.Builder probe = HttpRequest.newBuilder(url);
             headers.forEach(probe::header);
+            this.h1 = "http".equalsIgnoreCase(url.getScheme()) ? new Http1Client(url) : null;
+            if (h1 != null) {
+                headers.forEach(Http1Client::checkHeader);
+            }
         } catch (IllegalArgumentException e) {
             // the JDK rejects restricted or malformed header names; do not echo values
             throw new UpstreamException(name, "upstream '" + name + "': invalid static header name or URL", null);
         }
     }
 
-    HttpRequest.Builder builder(Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout);
-        if ("http".equalsIgnoreCase(url.getScheme())) {
-            b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on cleartext
+    /** An upstream request being built: method, headers, body and the deadline for its response headers. */
+    static final class Request {
+        private String method = "GET";
+        private final List<String[]> headers = new ArrayList<>(12);
+        private byte[] body;
+        private final Duration timeout;
+
+        Request(Duration timeout) {
+            this.timeout = timeout;
         }
+
+        Request header(String name, String value) {
+            headers.add(new String[] {name, value});
+            return this;
+        }
+
+        Request GET() {
+            method = "GET";
+            body = null;
+            return this;
+        }
+
+        Request DELETE() {
+            method = "DELETE";
+            body = null;
+            return this;
+        }
+
+        Request POST(byte[] bytes) {
+            method = "POST";
+            body = bytes;
+            return this;
+        }
+
+        Request build() {
+            return this;
+        }
+
+        String method() {
+            return method;
+        }
+    }
+
+    /** A response whose headers have arrived; its body is streamed. */
+    interface Response {
+        int statusCode();
+
+        Optional<String> header(String name);
+
+        InputStream body();
+    }
+
+    private record JdkResponse(HttpResponse<InputStream> r) implements Response {
+        @Override
+        public int statusCode() {
+            return r.statusCode();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return r.headers().firstValue(name);
+        }
+
+        @Override
+        public InputStream body() {
+            return r.body();
+        }
+    }
+
+    private record H1Response(Http1Client.Response r) implements Response {
+        @Override
+        public int statusCode() {
+            return r.statusCode();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return r.header(name);
+        }
+
+        @Override
+        public InputStream body() {
+            return r.body();
+        }
+    }
+
+    Request builder(Duration timeout) {
+        Request b = new Request(timeout);
         headers.forEach(b::header);
         return b;
     }
 
-    HttpRequest.Builder post(byte[] body, Duration timeout) {
+    Request post(byte[] body, Duration timeout) {
         return builder(timeout)
                 .header("Accept", ACCEPT_BOTH)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(body);
     }
 
-    /** Sends abortably: stopping the call cancels the exchange or closes the body stream. */
-    HttpResponse<InputStream> send(HttpRequest request, Inflight f) {
-        CompletableFuture<HttpResponse<InputStream>> fut = client.sendAsync(request, AbortableBody.handler());
+    private HttpRequest jdk(Request req) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(req.timeout);
+        for (String[] h : req.headers) {
+            b.header(h[0], h[1]);
+        }
+        return switch (req.method) {
+            case "POST" -> b.POST(HttpRequest.BodyPublishers.ofByteArray(req.body)).build();
+            case "DELETE" -> b.DELETE().build();
+            default -> b.GET().build();
+        };
+    }
+
+    private Duration connectTimeout(Duration timeout) {
+        return connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout;
+    }
+
+    /** Sends abortably: stopping the call closes the connection (or cancels the exchange, or closes the body). */
+    Response send(Request request, Inflight f) {
+        if (h1 != null) {
+            try {
+                return new H1Response(h1.send(request.method, request.headers, request.body,
+                        connectTimeout(request.timeout), x -> f.onAbort(x::abort)));
+            } catch (IOException e) {
+                if (f.end() != Inflight.End.NONE) {
+                    throw f.failure(name, null);
+                }
+                throw new UpstreamException(name, "upstream '" + name + "': unreachable (" + kind(e) + ")", e);
+            }
+        }
+        CompletableFuture<HttpResponse<InputStream>> fut = client.sendAsync(jdk(request), AbortableBody.handler());
         f.onAbort(() -> fut.cancel(true));
         try {
             HttpResponse<InputStream> resp = fut.get();
             f.onAbort(resp.body());
-            return resp;
+            return new JdkResponse(resp);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.stop(Inflight.End.CANCELLED);
@@ -89,21 +215,90 @@ final class HttpUpstream {
         }
     }
 
-    /** Sends without a call context (notifications, answers, DELETE), bounded by the timeout. */
-    HttpResponse<byte[]> sendSimple(HttpRequest request) throws IOException, InterruptedException {
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    /**
+     * Sends without a call context (GET and listen streams) and waits for the response headers, at most the
+     * request's timeout; the body is streamed and ends when closed.
+     */
+    Response open(Request request) throws IOException, InterruptedException {
+        if (h1 == null) {
+            return new JdkResponse(client.send(jdk(request), AbortableBody.handler()));
+        }
+        return new H1Response(sendH1(request));
+    }
+
+    private Http1Client.Response sendH1(Request request) throws IOException {
+        AtomicReference<Http1Client.Response> current = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> deadline = schedule(() -> {
+            Http1Client.Response x = current.getAndSet(null);
+            if (x != null) {
+                timedOut.set(true);
+                x.abort();
+            }
+        }, request.timeout);
+        try {
+            Http1Client.Response r = h1.send(request.method, request.headers, request.body,
+                    connectTimeout(request.timeout), current::set);
+            if (current.getAndSet(null) == null) {
+                r.abort(); // the deadline passed as the headers arrived
+                throw new HttpTimeoutException("request timed out");
+            }
+            return r;
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new HttpTimeoutException("request timed out");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) throws IOException {
+        try {
+            return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("connector closed");
+        }
+    }
+
+    /** Sends without a call context (notifications, answers, DELETE), bounded by the timeout; returns the status. */
+    int sendSimple(Request request) throws IOException, InterruptedException {
+        if (h1 == null) {
+            return client.send(jdk(request), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+        Http1Client.Response r = sendH1(request);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = schedule(r::abort, request.timeout);
+        } catch (IOException e) {
+            r.abort();
+            throw e;
+        }
+        try (InputStream body = r.body()) {
+            body.transferTo(OutputStream.nullOutputStream());
+            return r.statusCode();
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    void close() {
+        if (h1 != null) {
+            h1.close();
+        }
     }
 
     static String kind(Throwable t) {
         return t == null ? "unknown" : t.getClass().getSimpleName();
     }
 
-    static boolean isSse(HttpResponse<?> resp) {
-        return resp.headers().firstValue("Content-Type").map(v -> v.toLowerCase().startsWith(Sse.MEDIA_TYPE)).orElse(false);
+    static boolean isSse(Response resp) {
+        return resp.header("Content-Type").map(v -> v.toLowerCase().startsWith(Sse.MEDIA_TYPE)).orElse(false);
     }
 
-    static boolean isJson(HttpResponse<?> resp) {
-        return resp.headers().firstValue("Content-Type").map(v -> v.toLowerCase().startsWith("application/json")).orElse(false);
+    static boolean isJson(Response resp) {
+        return resp.header("Content-Type").map(v -> v.toLowerCase().startsWith("application/json")).orElse(false);
     }
 
     /** Receives the messages of a stream other than the awaited response. */
@@ -123,7 +318,7 @@ final class HttpUpstream {
      *
      * @return the response, or {@code null} if the stream ended before it
      */
-    JsonRpcMessage readResponse(HttpResponse<InputStream> resp, JsonNode id, Inflight f, Sink sink, StreamState state) {
+    JsonRpcMessage readResponse(Response resp, JsonNode id, Inflight f, Sink sink, StreamState state) {
         try (InputStream body = resp.body()) {
             if (isSse(resp)) {
                 return readSse(body, id, sink, state);
@@ -176,7 +371,7 @@ final class HttpUpstream {
     }
 
     /** Reads an error body of a non-2xx response as a JSON-RPC error, if it is one. */
-    Optional<JsonRpcMessage.Error> errorBody(HttpResponse<InputStream> resp) {
+    Optional<JsonRpcMessage.Error> errorBody(Response resp) {
         try (InputStream body = resp.body()) {
             byte[] bytes = body.readNBytes(1024 * 1024);
             if (bytes.length == 0) {

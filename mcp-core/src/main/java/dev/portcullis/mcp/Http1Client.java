@@ -1,0 +1,515 @@
+package dev.portcullis.mcp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A small blocking HTTP/1.1 client for one cleartext ({@code http://}) upstream, meant for virtual threads:
+ * one request per connection at a time, keep-alive connections pooled per upstream, response bodies streamed.
+ * A response's {@link Response#abort()} (or closing a body before its end) closes the connection, which wakes
+ * a reader blocked on it; a connection goes back to the pool only after a body was read to its exact end
+ * (Content-Length or the last chunk), so a pooled connection never carries bytes of an earlier response.
+ * Never follows redirects. Deadlines are enforced by the caller (closing the response or {@link Exchange}).
+ */
+final class Http1Client implements AutoCloseable {
+    private static final int MAX_IDLE = 64;
+    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final int BUFFER = 16 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final String hostHeader;
+    private final String target;
+    private final String host;
+    private final int port;
+    private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    Http1Client(URI url) {
+        String h = url.getHost();
+        if (h == null || !"http".equalsIgnoreCase(url.getScheme())) {
+            throw new IllegalArgumentException("not an http:// URL");
+        }
+        this.port = url.getPort() == -1 ? 80 : url.getPort();
+        this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        this.hostHeader = url.getPort() == -1 ? h : h + ":" + url.getPort();
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        this.target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+    }
+
+    /** A response whose headers have arrived; its body is streamed. */
+    interface Response {
+        int statusCode();
+
+        Optional<String> header(String name);
+
+        InputStream body();
+
+        /** Closes the connection now (wakes a blocked reader); idempotent, callable from any thread. */
+        void abort();
+    }
+
+    /**
+     * Sends a request and waits for the response headers. {@code onConnection} receives the response handle
+     * before anything is sent, so another thread can abort the exchange while it is blocked.
+     */
+    Response send(String method, List<String[]> headers, byte[] body, Duration connectTimeout,
+                  java.util.function.Consumer<Response> onConnection) throws IOException {
+        byte[] head = head(method, headers, body);
+        boolean idempotent = !"POST".equals(method);
+        for (int attempt = 0; ; attempt++) {
+            Conn c = attempt == 0 ? reuse() : null;
+            boolean reused = c != null;
+            if (c == null) {
+                c = open(connectTimeout);
+            }
+            Exchange1 x = new Exchange1(c);
+            onConnection.accept(x);
+            try {
+                c.write(head, body);
+                x.readHead(method);
+                return x;
+            } catch (IOException e) {
+                boolean abortedByCaller = x.aborted.get();
+                x.abort();
+                // a kept-alive connection the server closed just before this request: nothing was answered
+                if (reused && idempotent && x.nothingReceived && !abortedByCaller && attempt == 0) {
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private Conn reuse() {
+        for (Conn c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+            if (System.nanoTime() - c.idleSince < MAX_IDLE_NANOS && c.stillOpen()) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private Conn open(Duration connectTimeout) throws IOException {
+        if (closed) {
+            throw new IOException("client closed");
+        }
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            long ms = Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            ch.socket().connect(new InetSocketAddress(host, port), (int) ms);
+            return new Conn(ch);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        } catch (IllegalArgumentException | SecurityException e) { // incl. UnresolvedAddressException
+            ch.close();
+            throw new java.net.UnknownHostException(host);
+        }
+    }
+
+    private void release(Conn c) {
+        c.idleSince = System.nanoTime();
+        if (closed || idle.size() >= MAX_IDLE) {
+            c.close();
+            return;
+        }
+        idle.offerFirst(c);
+        if (closed) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Conn c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+            c.close();
+        }
+    }
+
+    /** Number of idle pooled connections (tests). */
+    int idleConnections() {
+        return idle.size();
+    }
+
+    private byte[] head(String method, List<String[]> headers, byte[] body) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        sb.append("Host: ").append(hostHeader).append("\r\n");
+        boolean userAgent = false;
+        for (String[] h : headers) {
+            checkHeader(h[0], h[1]);
+            userAgent |= h[0].equalsIgnoreCase("User-Agent");
+            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        }
+        if (!userAgent) {
+            sb.append("User-Agent: portcullis\r\n");
+        }
+        if (body != null) {
+            sb.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Rejects header names and values that could break the request framing (as the JDK client does). */
+    static void checkHeader(String name, String value) {
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("empty header name");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("invalid header name");
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                throw new IllegalArgumentException("invalid header value");
+            }
+        }
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "host", "content-length", "transfer-encoding", "connection", "expect", "upgrade", "keep-alive",
+                 "proxy-connection" -> throw new IllegalArgumentException("restricted header name");
+            default -> {
+            }
+        }
+    }
+
+    /** One TCP connection with its read buffer. */
+    private static final class Conn {
+        final SocketChannel ch;
+        final ByteBuffer in = ByteBuffer.allocate(BUFFER).flip();
+        long idleSince;
+
+        Conn(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        void write(byte[] head, byte[] body) throws IOException {
+            ByteBuffer[] bufs = body == null || body.length == 0
+                    ? new ByteBuffer[] {ByteBuffer.wrap(head)}
+                    : new ByteBuffer[] {ByteBuffer.wrap(head), ByteBuffer.wrap(body)};
+            long left = head.length + (body == null ? 0 : body.length);
+            while (left > 0) {
+                left -= ch.write(bufs);
+            }
+        }
+
+        /** Fills the buffer with at least one more byte; false at the end of the stream. */
+        boolean fill() throws IOException {
+            in.compact();
+            try {
+                int n = ch.read(in);
+                return n > 0;
+            } finally {
+                in.flip();
+            }
+        }
+
+        /** A kept-alive connection is usable if the server has neither closed it nor sent anything unasked. */
+        boolean stillOpen() {
+            if (!ch.isOpen() || in.hasRemaining()) {
+                return false;
+            }
+            try {
+                ch.configureBlocking(false);
+                try {
+                    in.compact();
+                    int n;
+                    try {
+                        n = ch.read(in);
+                    } finally {
+                        in.flip();
+                    }
+                    return n == 0;
+                } finally {
+                    ch.configureBlocking(true);
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        void close() {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** One request/response on a connection. */
+    private final class Exchange1 extends InputStream implements Response {
+        private final Conn c;
+        final AtomicBoolean aborted = new AtomicBoolean();
+        volatile boolean nothingReceived = true;
+        private int status;
+        private final Map<String, String> headers = new HashMap<>();
+        private boolean keepAlive;
+        /** Bytes left in the body or the current chunk; -1: read until close. */
+        private long remaining;
+        private boolean chunked;
+        private boolean lastChunk;
+        private boolean eof;
+
+        Exchange1(Conn c) {
+            this.c = c;
+        }
+
+        @Override
+        public int statusCode() {
+            return status;
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        @Override
+        public InputStream body() {
+            return this;
+        }
+
+        @Override
+        public void abort() {
+            if (aborted.compareAndSet(false, true)) {
+                c.close();
+            }
+        }
+
+        void readHead(String method) throws IOException {
+            String line;
+            do {
+                line = readLine();
+                nothingReceived = false;
+                if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' ') {
+                    throw new ProtocolException("malformed status line");
+                }
+                status = parseStatus(line.substring(9, 12));
+                headers.clear();
+                readHeaders();
+            } while (status >= 100 && status < 200 && status != 101);
+            if (status == 101) {
+                throw new ProtocolException("unexpected protocol switch");
+            }
+            boolean http10 = line.charAt(7) == '0';
+            String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
+            keepAlive = http10 ? connection.contains("keep-alive") : !connection.contains("close");
+            String te = headers.get("transfer-encoding");
+            String cl = headers.get("content-length");
+            if ("HEAD".equals(method) || status == 204 || status == 304) {
+                remaining = 0;
+            } else if (te != null) {
+                if (!te.toLowerCase(Locale.ROOT).trim().endsWith("chunked")) {
+                    remaining = -1;
+                    keepAlive = false;
+                } else {
+                    chunked = true;
+                    remaining = 0;
+                }
+                if (cl != null) {
+                    keepAlive = false; // ambiguous framing: never reuse the connection
+                }
+            } else if (cl != null) {
+                try {
+                    remaining = Long.parseLong(cl.trim());
+                } catch (NumberFormatException e) {
+                    throw new ProtocolException("malformed Content-Length");
+                }
+                if (remaining < 0) {
+                    throw new ProtocolException("malformed Content-Length");
+                }
+            } else {
+                remaining = -1;
+                keepAlive = false;
+            }
+            if (!chunked && remaining == 0) {
+                finish();
+            }
+        }
+
+        private int parseStatus(String s) throws ProtocolException {
+            int v = 0;
+            for (int i = 0; i < 3; i++) {
+                char ch = s.charAt(i);
+                if (ch < '0' || ch > '9') {
+                    throw new ProtocolException("malformed status line");
+                }
+                v = v * 10 + (ch - '0');
+            }
+            return v;
+        }
+
+        private int headerBytes;
+
+        private void readHeaders() throws IOException {
+            headerBytes = 0;
+            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+                int colon = line.indexOf(':');
+                if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                    throw new ProtocolException("malformed header line");
+                }
+                String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                String prev = headers.putIfAbsent(name, value);
+                if (prev != null && (name.equals("content-length") && !prev.equals(value))) {
+                    throw new ProtocolException("conflicting Content-Length");
+                }
+                if (prev != null && name.equals("transfer-encoding")) {
+                    headers.put(name, prev + ", " + value);
+                }
+            }
+        }
+
+        /** Reads one CRLF- (or LF-) terminated line of ISO-8859-1 text. */
+        private String readLine() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            while (true) {
+                if (!c.in.hasRemaining() && !c.fill()) {
+                    throw new EOFException("connection closed by the upstream");
+                }
+                byte b = c.in.get();
+                if (++headerBytes > MAX_HEADER_BYTES) {
+                    throw new ProtocolException("response header too large");
+                }
+                if (b == '\n') {
+                    int len = sb.length();
+                    if (len > 0 && sb.charAt(len - 1) == '\r') {
+                        sb.setLength(len - 1);
+                    }
+                    return sb.toString();
+                }
+                sb.append((char) (b & 0xff));
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (eof) {
+                return -1;
+            }
+            if (aborted.get()) {
+                throw new IOException("body closed");
+            }
+            if (chunked && remaining == 0) {
+                if (!nextChunk()) {
+                    return -1;
+                }
+            }
+            if (!c.in.hasRemaining() && !c.fill()) {
+                if (remaining == -1) {
+                    eof = true;
+                    abort();
+                    return -1;
+                }
+                throw new EOFException("response body truncated");
+            }
+            int n = c.in.remaining();
+            if (n > len) {
+                n = len;
+            }
+            if (remaining >= 0 && n > remaining) {
+                n = (int) remaining;
+            }
+            c.in.get(b, off, n);
+            if (remaining > 0) {
+                remaining -= n;
+                if (remaining == 0 && !chunked) {
+                    finish();
+                }
+            }
+            return n;
+        }
+
+        /** Reads the next chunk header; false (and the body finished) after the last chunk and its trailers. */
+        private boolean nextChunk() throws IOException {
+            if (lastChunk) {
+                return false;
+            }
+            headerBytes = 0;
+            if (started) {
+                String crlf = readLine();
+                if (!crlf.isEmpty()) {
+                    throw new ProtocolException("malformed chunk");
+                }
+            }
+            started = true;
+            headerBytes = 0;
+            String line = readLine();
+            int semi = line.indexOf(';');
+            String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
+            long size;
+            try {
+                size = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("malformed chunk size");
+            }
+            if (size < 0) {
+                throw new ProtocolException("malformed chunk size");
+            }
+            if (size == 0) {
+                lastChunk = true;
+                headerBytes = 0;
+                while (!readLine().isEmpty()) {
+                    // trailers are ignored
+                }
+                finish();
+                return false;
+            }
+            remaining = size;
+            return true;
+        }
+
+        private boolean started;
+
+        /** The body was read to its exact end: the connection may serve another request. */
+        private void finish() {
+            eof = true;
+            if (keepAlive && !c.in.hasRemaining() && aborted.compareAndSet(false, true)) {
+                release(c);
+            } else {
+                abort();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!eof) {
+                abort();
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.portcullis.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+/** Framing, connection reuse and aborts of the blocking HTTP/1.1 client against a scripted raw server. */
+class Http1ClientTest {
+    private static final Duration T = Duration.ofSeconds(5);
+
+    /** A server answering each request on a connection with the next scripted answer. */
+    private static final class Raw implements AutoCloseable {
+        final ServerSocket server;
+        final AtomicInteger accepted = new AtomicInteger();
+        final BlockingQueue<String> answers = new ArrayBlockingQueue<>(16);
+        final BlockingQueue<String> requests = new ArrayBlockingQueue<>(16);
+
+        Raw() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        accepted.incrementAndGet();
+                        Thread.ofVirtual().start(() -> serve(s));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void serve(Socket s) {
+            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                while (true) {
+                    StringBuilder head = new StringBuilder();
+                    int b;
+                    while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
+                        head.append((char) b);
+                    }
+                    if (head.isEmpty()) {
+                        return;
+                    }
+                    String h = head.toString();
+                    int cl = 0;
+                    for (String line : h.split("\r\n")) {
+                        if (line.toLowerCase().startsWith("content-length:")) {
+                            cl = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    String body = new String(in.readNBytes(cl), StandardCharsets.ISO_8859_1);
+                    requests.add(h + body);
+                    String a = answers.poll(5, TimeUnit.SECONDS);
+                    if (a == null || a.equals("CLOSE")) {
+                        return;
+                    }
+                    if (a.equals("STALL")) {
+                        Thread.sleep(60_000);
+                        return;
+                    }
+                    boolean thenClose = a.startsWith("!");
+                    out.write((thenClose ? a.substring(1) : a).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    if (thenClose) {
+                        return; // an idle keep-alive connection the server closes
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // connection ends
+            }
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/mcp?x=1");
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private static String read(Http1Client.Response r) throws IOException {
+        try (InputStream in = r.body()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void framesRequestsAndReusesTheConnectionAfterExactBodies() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n");
+            raw.answers.add("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+            raw.answers.add("HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc");
+            Http1Client.Response r = c.send("POST", List.<String[]>of(new String[] {"Mcp-Session-Id", "s1"}),
+                    "{}".getBytes(StandardCharsets.UTF_8), T, x -> { });
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.header("content-type")).contains("text/event-stream");
+            assertThat(read(r)).isEqualTo("hello world");
+            String req = raw.requests.take();
+            assertThat(req).startsWith("POST /mcp?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + raw.server.getLocalPort() + "\r\n")
+                    .contains("Mcp-Session-Id: s1\r\n").contains("Content-Length: 2\r\n").endsWith("\r\n\r\n{}");
+            assertThat(c.idleConnections()).isEqualTo(1);
+            Http1Client.Response r2 = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(r2.statusCode()).isEqualTo(202);
+            assertThat(c.idleConnections()).isEqualTo(1); // empty body: released at once
+            Http1Client.Response r3 = c.send("DELETE", List.of(), null, T, x -> { });
+            assertThat(r3.statusCode()).isEqualTo(404);
+            assertThat(read(r3)).isEqualTo("abc");
+            assertThat(raw.accepted.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void neverReusesAConnectionWhoseBodyWasNotReadToItsEnd() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789");
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(r.body().read()).isEqualTo('0');
+            r.body().close();
+            assertThat(c.idleConnections()).isZero();
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            assertThat(raw.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void doesNotReuseAfterConnectionCloseOrUnframedBodies() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            assertThat(c.idleConnections()).isZero();
+        }
+    }
+
+    @Test
+    void skipsAKeptAliveConnectionTheServerClosed() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("!HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            Thread.sleep(100);
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            assertThat(raw.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void doesNotRetryAPostTheServerDroppedButRecovers() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            raw.answers.add("CLOSE");
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            // second request closes the connection without an answer: POST is not retried
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { })).isInstanceOf(IOException.class);
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void abortWakesAReaderBlockedOnHeadersOrBody() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("STALL");
+            CompletableFuture<Http1Client.Response> handle = new CompletableFuture<>();
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    c.send("POST", List.of(), new byte[0], T, handle::complete);
+                    failed.complete(null);
+                } catch (IOException e) {
+                    failed.complete(e);
+                }
+            });
+            raw.requests.take();
+            handle.get(5, TimeUnit.SECONDS).abort();
+            assertThat(failed.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial");
+            Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
+            CompletableFuture<Throwable> bodyFailed = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    r.body().readAllBytes();
+                    bodyFailed.complete(null);
+                } catch (IOException e) {
+                    bodyFailed.complete(e);
+                }
+            });
+            Thread.sleep(100);
+            r.abort();
+            assertThat(bodyFailed.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void rejectsHeaderInjectionAndRestrictedNames() {
+        assertThatThrownBy(() -> Http1Client.checkHeader("X-A", "a\r\nX-B: b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Http1Client.checkHeader("X A", "a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Http1Client.checkHeader("Content-Length", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Http1Client.checkHeader("Transfer-Encoding", "chunked")).isInstanceOf(IllegalArgumentException.class);
+        Http1Client.checkHeader("Authorization", "Bearer x\ty");
+    }
+
+    @Test
+    void rejectsMalformedResponses() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok");
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                    .isInstanceOf(java.net.ProtocolException.class);
+            raw.answers.add("garbage\r\n\r\n");
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                    .isInstanceOf(java.net.ProtocolException.class);
+            assertThat(c.idleConnections()).isZero();
+        }
+    }
+}
