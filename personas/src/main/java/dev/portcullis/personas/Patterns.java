@@ -59,6 +59,11 @@ final class Patterns {
         return false;
     }
 
+    /** @return whether the pattern has no wildcard */
+    static boolean isExact(String pattern) {
+        return pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0;
+    }
+
     /** The patterns of this set that match (for explanations). */
     static List<String> matching(List<String> patterns, String s) {
         List<String> out = new ArrayList<>();

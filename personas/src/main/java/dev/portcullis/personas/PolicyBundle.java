@@ -41,6 +41,7 @@ public final class PolicyBundle {
     private final Map<String, CompiledPersona> personaIndex;
     private final Map<String, CompiledGrant[]> byGroup;
     private final Map<String, CompiledGrant[]> bySubject;
+    private final ToolIndex toolIndex;
     private final Bindings.Source[] precedence;
     private final EnumMap<Authorization.Why, Authorization.Deny> denials = new EnumMap<>(Authorization.Why.class);
 
@@ -62,12 +63,14 @@ public final class PolicyBundle {
         Map<String, List<CompiledGrant>> groups = new HashMap<>();
         Map<String, List<CompiledGrant>> subjects = new HashMap<>();
         Set<String> names = new java.util.HashSet<>();
+        List<ToolIndex.Held> held = new ArrayList<>();
         for (Entitlement e : this.entitlements) {
             if (!names.add(e.name())) {
                 throw new IllegalArgumentException("entitlements: duplicate name " + e.name());
             }
             for (int i = 0; i < e.grants().size(); i++) {
                 CompiledGrant g = new CompiledGrant(e.name(), i, e.grants().get(i));
+                held.add(new ToolIndex.Held(g, e.groups().toArray(String[]::new), e.subjects()));
                 for (String group : e.groups()) {
                     groups.computeIfAbsent(group, k -> new ArrayList<>()).add(g);
                 }
@@ -78,6 +81,7 @@ public final class PolicyBundle {
         }
         this.byGroup = freeze(groups);
         this.bySubject = freeze(subjects);
+        this.toolIndex = new ToolIndex(held);
         this.precedence = bindings.precedence().toArray(Bindings.Source[]::new);
         for (Authorization.Why why : Authorization.Why.values()) {
             denials.put(why, new Authorization.Deny(why, version));
@@ -242,6 +246,15 @@ public final class PolicyBundle {
         if (persona.hours != null && !persona.hours.contains(now)) {
             return denials.get(Authorization.Why.OUTSIDE_HOURS);
         }
+        if (target instanceof Target.Tool tool) {
+            // tools are the hot path (every tools/list item): only grants that can name this tool
+            ToolDecision d = new ToolDecision(persona, tool, scopes);
+            toolIndex.candidates(tool, subject, userGroups, d);
+            if (d.permit != null) {
+                return new Authorization.Permit(persona.name, d.permit.entitlement, d.permit.index, version);
+            }
+            return notEntitled(persona, d.needed);
+        }
         Set<String> needed = null;
         CompiledGrant[] own = bySubject.get(subject);
         if (own != null) {
@@ -268,12 +281,46 @@ public final class PolicyBundle {
                 }
             }
         }
+        return notEntitled(persona, needed);
+    }
+
+    /** No grant permits: a step-up for the scopes that would, else a denial. */
+    private Authorization notEntitled(CompiledPersona persona, Set<String> needed) {
         if (needed == null) {
             return denials.get(Authorization.Why.NOT_ENTITLED);
         }
         needed.removeIf(s -> !persona.mayExercise(s));
         return needed.isEmpty() ? denials.get(Authorization.Why.SCOPE_NOT_ALLOWED)
                 : new Authorization.StepUp(needed, version);
+    }
+
+    /** Checks the candidate grants of one tool decision in full; stops at the first that permits. */
+    private static final class ToolDecision implements ToolIndex.Visitor {
+        final CompiledPersona persona;
+        final Target.Tool tool;
+        final Set<String> scopes;
+        CompiledGrant permit;
+        Set<String> needed;
+
+        ToolDecision(CompiledPersona persona, Target.Tool tool, Set<String> scopes) {
+            this.persona = persona;
+            this.tool = tool;
+            this.scopes = scopes;
+        }
+
+        @Override
+        public boolean visit(ToolIndex.Held held) {
+            CompiledGrant g = held.grant();
+            if (!g.rules.matches(tool)) {
+                return false;
+            }
+            if (g.scope == null || persona.usable(g.scope, scopes)) {
+                permit = g;
+                return true;
+            }
+            needed = need(needed, g.scope);
+            return false;
+        }
     }
 
     /**
@@ -430,7 +477,7 @@ public final class PolicyBundle {
     }
 
     /** One grant of one entitlement, ready for matching. */
-    private static final class CompiledGrant {
+    static final class CompiledGrant {
         final String entitlement;
         final int index;
         final CompiledRules rules;

@@ -53,6 +53,8 @@ class KeycloakTest {
     static int kcPort;
     static String issuer;
     static GatewayUnderTest gw;
+    /** A second gateway in front of the same upstream whose policy binds the realm's agent to the finance persona. */
+    static GatewayUnderTest financeGw;
     static dev.portcullis.server.demo.DemoUpstream upstream;
 
     @BeforeAll
@@ -83,7 +85,7 @@ class KeycloakTest {
                     tools: ["*"]
                 entitlements:
                   - name: staff
-                    groups: [finance, support]
+                    groups: [finance, support, admins]
                     grants:
                       - tools: ["*"]
                 """);
@@ -104,6 +106,58 @@ class KeycloakTest {
                 policy:
                   file: %s
                 """.formatted(RESOURCE, issuer, upstream.url(), policy));
+        Path financePolicy = Files.createTempFile("keycloak-finance-policy", ".yaml");
+        financePolicy.toFile().deleteOnExit();
+        Files.writeString(financePolicy, FINANCE_POLICY);
+        financeGw = new GatewayUnderTest(gatewayYaml(financePolicy));
+    }
+
+    /**
+     * The realm's agent ({@code azp} {@code portcullis-agent}) plays the finance persona, which allows three
+     * of the demo upstream's four tools (not {@code echo}); the realm's groups are entitled differently.
+     */
+    static final String FINANCE_POLICY = """
+            version: 1
+            bindings:
+              client-ids: {portcullis-agent: finance-analyst-agent}
+            personas:
+              - name: finance-analyst-agent
+                tools: [lookup_customer, create_invoice, get_time]
+                access: [read, write]
+            entitlements:
+              - name: finance-team
+                groups: [finance]
+                grants:
+                  - tools: [lookup_customer, get_time, create_invoice]
+              - name: support-desk
+                groups: [support]
+                grants:
+                  - tools: ["*"]
+                    access: [read]
+              - name: administrators
+                groups: [admins]
+                grants:
+                  - tools: ["*"]
+            """;
+
+    static String gatewayYaml(Path policy) {
+        return """
+                mode: production
+                server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
+                logging: {level: info, format: text}
+                auth:
+                  resource: %s
+                  required-scopes: [mcp:tools]
+                  scopes-supported: [mcp:tools, openid, profile, email]
+                  issuers:
+                    - issuer: %s
+                      groups-claim: groups
+                upstreams:
+                  - name: demo
+                    url: %s
+                policy:
+                  file: %s
+                """.formatted(RESOURCE, issuer, upstream.url(), policy);
     }
 
     @AfterAll
@@ -111,6 +165,9 @@ class KeycloakTest {
         try {
             if (gw != null) {
                 gw.close();
+            }
+            if (financeGw != null) {
+                financeGw.close();
             }
             if (upstream != null) {
                 upstream.close();
@@ -198,6 +255,10 @@ class KeycloakTest {
     }
 
     private static io.modelcontextprotocol.client.McpSyncClient javaSdkClient(String token) {
+        return javaSdkClient(gw, token);
+    }
+
+    private static io.modelcontextprotocol.client.McpSyncClient javaSdkClient(GatewayUnderTest gw, String token) {
         java.net.http.HttpRequest.Builder requests = java.net.http.HttpRequest.newBuilder();
         if (token != null) {
             requests.header("Authorization", "Bearer " + token);
@@ -207,6 +268,88 @@ class KeycloakTest {
                 .builder(mcp.getScheme() + "://" + mcp.getRawAuthority()).endpoint("/mcp").requestBuilder(requests).build();
         return io.modelcontextprotocol.client.McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20))
                 .clientInfo(new io.modelcontextprotocol.spec.McpSchema.Implementation("keycloak-test", "1")).build();
+    }
+
+    // --- personas with real Keycloak tokens: persona of the agent ∩ entitlements of the person's groups ---
+
+    @Test
+    void aliceInFinanceSeesAndCallsExactlyTheFinancePersonasTools() throws Exception {
+        String token = authorizationCodeWithPkce("alice", "alice-password");
+        JsonNode me = JSON.readTree(financeGw.bearer("/auth/whoami", token).body());
+        assertThat(me.get("client_id").asText()).isEqualTo("portcullis-agent");
+        assertThat(me.get("groups").toString()).isEqualTo("[\"finance\"]");
+        try (var client = javaSdkClient(financeGw, token)) {
+            client.initialize();
+            assertThat(toolNames(client)).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time",
+                    "demo__create_invoice");
+            assertThat(text(call(client, "demo__lookup_customer", Map.of("customer_id", "C-1001"))))
+                    .contains("C-1001");
+            assertThat(call(client, "demo__create_invoice", Map.of("customer_id", "C-1001")).isError())
+                    .isNotEqualTo(Boolean.TRUE);
+            assertThat(call(client, "demo__get_time", Map.of()).isError()).isNotEqualTo(Boolean.TRUE);
+            assertHiddenLikeNonexistent(client, "demo__echo");
+        }
+    }
+
+    @Test
+    void bobThroughTheSameAgentSeesFewerToolsAndCannotCallTheOthers() throws Exception {
+        String token = authorizationCodeWithPkce("bob", "bob-password");
+        try (var client = javaSdkClient(financeGw, token)) {
+            client.initialize();
+            // support is entitled to read-only tools; create_invoice writes, echo is outside the persona
+            assertThat(toolNames(client)).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time");
+            assertThat(text(call(client, "demo__lookup_customer", Map.of("customer_id", "C-1001"))))
+                    .contains("C-1001");
+            assertHiddenLikeNonexistent(client, "demo__create_invoice");
+        }
+    }
+
+    @Test
+    void aToolOutsideThePersonaIsInvisibleEvenToAnAdministratorEntitledToEveryTool() throws Exception {
+        String token = authorizationCodeWithPkce("dana", "dana-password");
+        assertThat(JSON.readTree(financeGw.bearer("/auth/whoami", token).body()).get("groups").toString())
+                .isEqualTo("[\"admins\"]");
+        try (var client = javaSdkClient(financeGw, token)) {
+            client.initialize();
+            assertThat(toolNames(client)).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time",
+                    "demo__create_invoice");
+            assertHiddenLikeNonexistent(client, "demo__echo");
+        }
+        // the same administrator sees echo through the allow-all gateway: it is the persona that hides it
+        try (var client = javaSdkClient(gw, token)) {
+            client.initialize();
+            assertThat(toolNames(client)).contains("demo__echo");
+        }
+    }
+
+    private static java.util.List<String> toolNames(io.modelcontextprotocol.client.McpSyncClient client) {
+        return client.listTools().tools().stream().map(io.modelcontextprotocol.spec.McpSchema.Tool::name).toList();
+    }
+
+    private static io.modelcontextprotocol.spec.McpSchema.CallToolResult call(
+            io.modelcontextprotocol.client.McpSyncClient client, String tool, Map<String, Object> args) {
+        return client.callTool(io.modelcontextprotocol.spec.McpSchema.CallToolRequest.builder().name(tool)
+                .arguments(args).build());
+    }
+
+    private static String text(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
+        return ((io.modelcontextprotocol.spec.McpSchema.TextContent) result.content().getFirst()).text();
+    }
+
+    /** A hidden tool is answered exactly like a tool that does not exist (only the name differs). */
+    private static void assertHiddenLikeNonexistent(io.modelcontextprotocol.client.McpSyncClient client, String tool) {
+        var hidden = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.modelcontextprotocol.spec.McpError.class, () -> call(client, tool, Map.of("customer_id", "C-1001")))
+                .getJsonRpcError();
+        var missing = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.modelcontextprotocol.spec.McpError.class,
+                () -> call(client, "demo__no_such_tool", Map.of("customer_id", "C-1001"))).getJsonRpcError();
+        assertThat(hidden.code()).isEqualTo(missing.code());
+        assertThat(hidden.message().replace(tool, "X")).isEqualTo(missing.message().replace("demo__no_such_tool", "X"));
+        JsonNode hiddenData = JSON.valueToTree(hidden.data());
+        JsonNode missingData = JSON.valueToTree(missing.data());
+        assertThat(hiddenData).isEqualTo(missingData);
+        assertThat(hiddenData.path("reason").asText()).isEqualTo("tool-not-found");
     }
 
     // --- a minimal OAuth client driven over HTTP ---
