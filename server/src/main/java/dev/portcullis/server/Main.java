@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Identity-first security gateway for MCP and LLM traffic.",
-        subcommands = {Main.Serve.class, Main.Demo.class, PolicyCommand.class, Main.VersionCommand.class,
+        subcommands = {Main.Serve.class, Main.Demo.class, PolicyCommand.class, OpenApiCommand.class, Main.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for bad usage and bad configuration. */

@@ -43,6 +43,7 @@ final class AdminApi {
     private final String adminScope;
     private final boolean authEnabled;
     private final Clock clock;
+    private final OpenApiToolChanges toolChanges = new OpenApiToolChanges();
 
     AdminApi(Registry registry, String adminScope, boolean authEnabled, Clock clock) {
         this.registry = registry;
@@ -124,15 +125,16 @@ final class AdminApi {
             throw new RegistryException(RegistryException.Reason.CONFLICT, "upstream '" + r.name()
                     + "' is already registered (PUT " + UPSTREAMS + "/" + r.name() + " registers a new version)");
         }
+        Optional<OpenApiToolChanges.Result> changes = toolChanges.compare(Optional.empty(), r);
         Registration created = registry.register(r, actor);
         LOGGER.log(Level.INFO, "Upstream " + created.name() + " registered by " + actor);
         res.header("Location", UPSTREAMS + "/" + created.name());
-        RegistryProblems.json(res, 201, view(created));
+        RegistryProblems.json(res, 201, withToolChanges(view(created), created, changes));
     }
 
     private void replace(ServerRequest req, ServerResponse res, String actor) {
         String name = name(req);
-        existing(name);
+        Registration previous = existing(name);
         JsonNode body = JsonBodies.read(req);
         if (body instanceof ObjectNode object && !object.has("name")) {
             object.put("name", name);
@@ -141,12 +143,14 @@ final class AdminApi {
         if (!r.name().equals(name)) {
             throw RegistryException.invalid(List.of("name: '" + r.name() + "' (expected: " + name + ", as in the path)"));
         }
+        Optional<OpenApiToolChanges.Result> changes = toolChanges.compare(Optional.of(previous), r);
         Registration current = registry.register(r, actor);
-        RegistryProblems.json(res, 200, view(current));
+        RegistryProblems.json(res, 200, withToolChanges(view(current), current, changes));
     }
 
     private void remove(ServerRequest req, ServerResponse res, String actor) {
         registry.remove(name(req), actor);
+        toolChanges.removed(name(req));
         res.status(204).send();
     }
 
@@ -155,6 +159,15 @@ final class AdminApi {
         registry.setEnabled(name, enabled, actor);
         LOGGER.log(Level.INFO, "Upstream " + name + (enabled ? " enabled" : " disabled") + " by " + actor);
         RegistryProblems.json(res, 200, view(existing(name)));
+    }
+
+    /** Adds {@code toolChanges} to an OpenAPI registration's answer and remembers its tools. */
+    private ObjectNode withToolChanges(ObjectNode view, Registration current, Optional<OpenApiToolChanges.Result> changes) {
+        changes.ifPresent(c -> {
+            toolChanges.registered(current, c);
+            view.set("toolChanges", c.json());
+        });
+        return view;
     }
 
     // ----------------------------------------------------------------------------------------- quarantine
