@@ -1,5 +1,6 @@
 package dev.portcullis.openapi;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -22,7 +23,21 @@ import dev.portcullis.mcp.UpstreamTarget;
  * {@code tools/call} calls the backend over HTTP); every other target goes to the decorated connector.
  */
 public final class OpenApiConnector implements UpstreamConnector {
+    /** How long a document fetched from a URL is reused before it is fetched and converted again. */
+    static final java.time.Duration URL_REUSE = java.time.Duration.ofMinutes(5);
+    private static final int MAX_CACHED = 64;
+
     private final UpstreamConnector delegate;
+    /**
+     * Conversions by registration: every session (and every stateless caller) opens its own connection, and
+     * converting a large document takes seconds, so the result is shared. An inline document is reused as
+     * long as the registration is unchanged; a file while its size and modification time are unchanged; a
+     * URL for {@link #URL_REUSE}.
+     */
+    private final Map<UpstreamTarget.OpenApi, Converted> conversions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Converted(OpenApiToolset tools, java.time.Instant at, String fileStamp) {
+    }
 
     private OpenApiConnector(UpstreamConnector delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -57,13 +72,52 @@ public final class OpenApiConnector implements UpstreamConnector {
     public UpstreamConnection connect(UpstreamTarget target, ObjectNode clientInfo, ObjectNode clientCapabilities,
                                       UpstreamListener listener) {
         if (target instanceof UpstreamTarget.OpenApi api) {
-            return connect(api);
+            return new Connection(api, converted(api));
         }
         return delegate.connect(target, clientInfo, clientCapabilities, listener);
     }
 
+    OpenApiToolset converted(UpstreamTarget.OpenApi api) {
+        String stamp = fileStamp(api);
+        Converted known = conversions.get(api);
+        if (known != null && known.fileStamp().equals(stamp)
+                && (!(api.spec() instanceof UpstreamTarget.OpenApi.Spec.Location l) || !isUrl(l.location())
+                    || known.at().plus(URL_REUSE).isAfter(java.time.Instant.now()))) {
+            return known.tools();
+        }
+        OpenApiToolset tools;
+        try {
+            tools = OpenApiToolset.load(api);
+        } catch (OpenApiException e) {
+            throw new UpstreamException(api.name(), "upstream '" + api.name() + "': " + e.getMessage(), e);
+        }
+        if (conversions.size() >= MAX_CACHED) {
+            conversions.clear();
+        }
+        conversions.put(api, new Converted(tools, java.time.Instant.now(), stamp));
+        return tools;
+    }
+
+    private static boolean isUrl(String location) {
+        return location.startsWith("http://") || location.startsWith("https://");
+    }
+
+    private static String fileStamp(UpstreamTarget.OpenApi api) {
+        if (api.spec() instanceof UpstreamTarget.OpenApi.Spec.Location l && !isUrl(l.location())) {
+            try {
+                java.nio.file.Path path = java.nio.file.Path.of(l.location().startsWith("file:")
+                        ? java.net.URI.create(l.location()).getPath() : l.location());
+                return java.nio.file.Files.size(path) + "@" + java.nio.file.Files.getLastModifiedTime(path).toMillis();
+            } catch (java.io.IOException | RuntimeException e) {
+                return "unreadable";
+            }
+        }
+        return "";
+    }
+
     @Override
     public void close() {
+        conversions.clear();
         delegate.close();
     }
 
