@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyEnforcementTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String POLICY = """
+    /** The policy bundle both policy test classes start from. */
+    static final String POLICY = """
             version: 1
             bindings:
               client-ids: {portcullis-demo-agent: finance-analyst-agent}
@@ -73,6 +74,16 @@ class PolicyEnforcementTest {
         policyFile = dir.resolve("policy.yaml");
         Files.writeString(policyFile, POLICY);
         upstream = DemoUpstream.start();
+        app = startGateway(upstream, policyFile);
+        alice = demoToken(app, "alice");
+        bob = demoToken(app, "bob");
+    }
+
+    /**
+     * A dev-mode gateway on loopback in front of the demo upstream, enforcing the policy file (re-read
+     * every 100 ms when it changes).
+     */
+    static GatewayApp startGateway(DemoUpstream upstream, Path policyFile) {
         GatewayConfig config = GatewayConfig.create(ConfigLoader.fromYaml("test", """
                 mode: dev
                 server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
@@ -87,10 +98,13 @@ class PolicyEnforcementTest {
                   file: %s
                   reload-interval: 100ms
                 """.formatted(upstream.url(), policyFile), Map.of()));
-        app = GatewayApp.start(config, OpenTelemetry.noop(), "test");
+        return GatewayApp.start(config, OpenTelemetry.noop(), "test");
+    }
+
+    /** The development issuer's token for a demo user (through the demo agent). */
+    static String demoToken(GatewayApp app, String user) {
         List<AuthFeature.DemoToken> tokens = app.gateway().capability(AuthFeature.class).orElseThrow().demoTokens();
-        alice = tokens.stream().filter(t -> t.user().equals("alice")).findFirst().orElseThrow().token();
-        bob = tokens.stream().filter(t -> t.user().equals("bob")).findFirst().orElseThrow().token();
+        return tokens.stream().filter(t -> t.user().equals(user)).findFirst().orElseThrow().token();
     }
 
     @AfterAll
