@@ -178,9 +178,12 @@ final class SpecLoader {
             throw new OpenApiException("spec: not an OpenAPI document (no 'openapi' or 'swagger' field)");
         }
         List<SpecProblem> problems = new ArrayList<>();
-        checkRefs(raw, inline, base != null && !"file".equals(base.getScheme()), problems);
+        boolean localOnly = checkRefs(raw, inline, base != null && !"file".equals(base.getScheme()), problems);
         ParseOptions options = new ParseOptions();
-        options.setResolve(true);
+        // swagger-parser's OAS 3.1 dereferencer inlines every reference (deep copies, whole-tree hashing: slow
+        // and quadratic on large documents). With only local references there is nothing to fetch: the
+        // converter follows #/components/... references itself (schemas become $defs), as it does for 3.0.
+        options.setResolve(!(version.startsWith("3.1") && localOnly));
         options.setResolveFully(false);
         options.setSafelyResolveURL(!allowPrivateNetworks);
         String json;
@@ -239,8 +242,11 @@ final class SpecLoader {
     /**
      * Uploaded or remote documents may only reference other documents by absolute http(s) URL: a relative or
      * {@code file:} reference would read files of the gateway host.
+     *
+     * @return whether every reference is local ({@code #/...}) and no path item is a reference
      */
-    private static void checkRefs(JsonNode root, boolean inline, boolean remote, List<SpecProblem> problems) {
+    private static boolean checkRefs(JsonNode root, boolean inline, boolean remote, List<SpecProblem> problems) {
+        boolean localOnly = true;
         Deque<Map.Entry<String, JsonNode>> stack = new ArrayDeque<>();
         stack.push(Map.entry("", root));
         while (!stack.isEmpty()) {
@@ -252,6 +258,8 @@ final class SpecLoader {
                     if (f.getKey().equals("$ref") && f.getValue().isTextual()) {
                         String ref = f.getValue().textValue();
                         boolean absoluteHttp = ref.startsWith("https://") || ref.startsWith("http://");
+                        // path items by reference are left to swagger-parser's resolver, which inlines them
+                        localOnly &= ref.startsWith("#") && !e.getKey().matches("/paths/[^/]*");
                         if (inline && !ref.startsWith("#") && !absoluteHttp
                                 || remote && ref.regionMatches(true, 0, "file:", 0, 5)) {
                             throw new OpenApiException("spec: " + ptr + ": reference '" + printable(ref)
@@ -269,6 +277,7 @@ final class SpecLoader {
                 }
             }
         }
+        return localOnly;
     }
 
     private static String locationOf(String message) {
