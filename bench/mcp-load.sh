@@ -19,6 +19,8 @@
 # packages when missing and running as root).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 DURATION="${1:-10}"
 shift || true
 CONNS=("$@")
@@ -31,19 +33,8 @@ PORT_JWKS=18814
 JAVA_HOME="$("$ROOT/portcullis" java-home)"
 export JAVA_HOME
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing wrk from Debian packages" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
-      || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-  fi
-  command -v wrk >/dev/null 2>&1 || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
-fi
-for port in $PORT_UP $PORT_OFF $PORT_ON $PORT_JWKS; do
-  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-    echo "port $port on 127.0.0.1 is in use" >&2; exit 1
-  fi
-done
+require_wrk
+require_free_ports $PORT_UP $PORT_OFF $PORT_ON $PORT_JWKS
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "building (gateway jar, fixture server test classes)..." >&2
@@ -51,28 +42,8 @@ echo "building (gateway jar, fixture server test classes)..." >&2
     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null )
 FIXTURE_CP="$ROOT/conformance-tests/target/test-classes:$(cat "$ROOT/conformance-tests/target/bench.cp")"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+start_workdir
 
-wait_for() { # URL PID NAME: until the URL answers at all (any status)
-  local t0=$SECONDS
-  until curl -s -o /dev/null --max-time 1 "$1"; do
-    kill -0 "$2" 2>/dev/null || { echo "$3 died; log:" >&2; cat "$work/$3.log" >&2; exit 1; }
-    [ $((SECONDS - t0)) -lt 60 ] || { echo "$3 did not start within 60 s" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 
 # ---------------------------------------------------------------------------------------- processes
 "$JAVA_HOME/bin/java" -cp "$FIXTURE_CP" dev.portcullis.conformance.fixture.FixtureServer \

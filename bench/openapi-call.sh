@@ -15,6 +15,8 @@
 # Binds only to 127.0.0.1. Stops every process it starts (by PID, on exit). Needs wrk.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 DURATION="${1:-10}"
 shift || true
 CONNS=("$@")
@@ -24,12 +26,8 @@ PORT_UP=18821
 PORT_GW=18822
 JAVA_HOME="$("$ROOT/portcullis" java-home)"
 export JAVA_HOME
-command -v wrk >/dev/null 2>&1 || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
-for port in $PORT_UP $PORT_GW; do
-  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-    echo "port $port on 127.0.0.1 is in use" >&2; exit 1
-  fi
-done
+require_wrk
+require_free_ports $PORT_UP $PORT_GW
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "building (gateway jar, class paths)..." >&2
@@ -39,28 +37,8 @@ SERVER_CP="$ROOT/server/target/classes:$(cat "$ROOT/server/target/bench.cp")"
 OPENAPI_CP="$ROOT/openapi-to-mcp/target/classes:$(cat "$ROOT/openapi-to-mcp/target/bench.cp")"
 CORPUS="$ROOT/openapi-to-mcp/src/test/resources/corpus"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+start_workdir
 
-wait_for() { # URL PID NAME
-  local t0=$SECONDS
-  until curl -s -o /dev/null --max-time 1 "$1"; do
-    kill -0 "$2" 2>/dev/null || { echo "$3 died; log:" >&2; cat "$work/$3.log" >&2; exit 1; }
-    [ $((SECONDS - t0)) -lt 90 ] || { echo "$3 did not start within 90 s" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 
 # ---------------------------------------------------------------------------------------- conversion
 if [ "${BENCH_SKIP_CONVERT:-0}" != 1 ]; then
@@ -76,7 +54,7 @@ fi
 # ---------------------------------------------------------------------------------------- processes
 "$JAVA_HOME/bin/java" -cp "$SERVER_CP" "$ROOT/bench/baseline/PetstoreBackend.java" "$PORT_UP" >"$work/backend.log" 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$PORT_UP/api/v3/pet/1" "${pids[-1]}" backend
+wait_for "http://127.0.0.1:$PORT_UP/api/v3/pet/1" "${pids[-1]}" backend 90
 
 cat >"$work/gateway.yaml" <<EOF
 mode: dev
@@ -92,7 +70,7 @@ upstreams:
 EOF
 PORTCULLIS_SKIP_BUILD=1 "$ROOT/portcullis" serve --config "$work/gateway.yaml" >"$work/gateway.log" 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$PORT_GW/observe/health" "${pids[-1]}" gateway
+wait_for "http://127.0.0.1:$PORT_GW/observe/health" "${pids[-1]}" gateway 90
 
 initialize() { # PATH -> prints the Mcp-Session-Id (after notifications/initialized)
   local headers="$work/init-headers" sid

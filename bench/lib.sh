@@ -1,0 +1,53 @@
+# Shared helpers of the load benchmarks (sourced, not run): wrk, free ports, a work directory whose
+# processes are stopped on exit, and waiting for a started server.
+
+# require_wrk: installs wrk from Debian packages when missing and running as root, else fails clearly
+require_wrk() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing wrk from Debian packages" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+    fi
+    command -v wrk >/dev/null 2>&1 || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
+  fi
+}
+
+# require_free_ports PORT...: fails when something already answers on 127.0.0.1:PORT
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+      echo "port $port on 127.0.0.1 is in use" >&2; exit 1
+    fi
+  done
+}
+
+# start_workdir: sets $work and $pids; every PID appended to pids is stopped on exit (BENCH_KEEP=1 keeps $work)
+start_workdir() {
+  work=$(mktemp -d)
+  pids=()
+  trap cleanup EXIT
+}
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+
+# wait_for URL PID NAME [SECONDS]: until the URL answers at all (any status); fails with NAME's log if
+# the process died or did not start in time (default 60 s)
+wait_for() {
+  local t0=$SECONDS limit="${4:-60}"
+  until curl -s -o /dev/null --max-time 1 "$1"; do
+    kill -0 "$2" 2>/dev/null || { echo "$3 died; log:" >&2; cat "$work/$3.log" >&2; exit 1; }
+    [ $((SECONDS - t0)) -lt "$limit" ] || { echo "$3 did not start within $limit s" >&2; exit 1; }
+    sleep 0.2
+  done
+}
