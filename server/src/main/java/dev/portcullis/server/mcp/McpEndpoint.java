@@ -87,6 +87,8 @@ public final class McpEndpoint implements AutoCloseable {
     private final ObjectNode serverInfo;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSet> statelessSets = new ConcurrentHashMap<>();
+    /** When each stateless principal last made a request: idle principals' upstream connections are closed. */
+    private final Map<String, Long> statelessLastUse = new ConcurrentHashMap<>();
     private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
     private final Map<String, List<Listen>> listens = new ConcurrentHashMap<>();
     private final AtomicLong continuationIds = new AtomicLong();
@@ -789,6 +791,7 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private ConnectionSet statelessSet(String principal) {
+        statelessLastUse.put(principal, System.nanoTime());
         return statelessSets.computeIfAbsent(principal, p -> {
             ObjectNode capabilities = JsonRpc.mapper().createObjectNode();
             capabilities.putObject("sampling");
@@ -1283,6 +1286,18 @@ public final class McpEndpoint implements AutoCloseable {
                 }
             }
             long now = System.nanoTime();
+            for (Map.Entry<String, Long> use : statelessLastUse.entrySet()) {
+                String principal = use.getKey();
+                boolean listening = !listens.getOrDefault(principal, List.of()).isEmpty();
+                boolean parked = continuations.values().stream().anyMatch(c -> c.principal.equals(principal));
+                if (now - use.getValue() > idle && !listening && !parked) {
+                    statelessLastUse.remove(principal);
+                    ConnectionSet set = statelessSets.remove(principal);
+                    if (set != null) {
+                        set.close();
+                    }
+                }
+            }
             continuations.values().removeIf(c -> {
                 boolean expired = now - c.touched > settings.inputTimeout().toNanos();
                 if (expired) {
