@@ -26,6 +26,12 @@ final class OriginGuard {
     }
 
     static OriginGuard create(McpSettings settings, String bindHost) {
+        if (settings.allowedHosts().isEmpty() && ("0.0.0.0".equals(bindHost) || "::".equals(bindHost)
+                || "[::]".equals(bindHost))) {
+            System.getLogger(OriginGuard.class.getName()).log(System.Logger.Level.WARNING, "Listening on all "
+                    + "interfaces without mcp.allowed-hosts: MCP requests are refused (403) until it lists the host "
+                    + "names clients use to reach the gateway (DNS-rebinding protection)");
+        }
         boolean loopbackBind = LOOPBACK.contains(bindHost) || bindHost.startsWith("127.");
         Set<String> hosts = settings.allowedHosts().isEmpty()
                 ? (loopbackBind ? new java.util.HashSet<>(List.of("localhost", "127.0.0.1", "[::1]", bindHost.toLowerCase(Locale.ROOT)))
