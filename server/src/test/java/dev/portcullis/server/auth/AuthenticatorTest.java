@@ -466,4 +466,23 @@ class AuthenticatorTest {
             assertThat(failure(run(a, parts[0] + "." + forgedPayload + "." + parts[2]))).isEqualTo(AuthFailure.BAD_SIGNATURE);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(nullValues = "null", delimiter = '|', value = {
+            "Bearer abc.def.ghi|abc.def.ghi",
+            "bearer abc|abc",
+            "BEARER   abc==  |abc==",
+            "Bearer a-b_c~d+e/f.g==|a-b_c~d+e/f.g==",
+            "Bearer |null",
+            "Bearer|null",
+            "Basic abc|null",
+            "Bearerabc|null",
+            "Bearer abc def|null",
+            "Bearer ab=c|null",
+            "'Bearer abc\t'|null",
+            "Bearer ab%c|null",
+            "Bearer =abc|null"})
+    void parsesOnlyRfc6750BearerCredentials(String header, String token) {
+        assertThat(Authenticator.bearerToken(header)).isEqualTo(token);
+    }
 }
