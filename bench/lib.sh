@@ -51,3 +51,9 @@ wait_for() {
     sleep 0.2
   done
 }
+
+# field NAME LINE: the number after NAME= in a RESULT line of bench/wrk-checks.lua
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# ms MICROSECONDS: as milliseconds with two decimals
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }

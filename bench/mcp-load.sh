@@ -143,7 +143,7 @@ load() {
   local name label port path tool era sid token
   IFS='|' read -r name label port path tool era sid token <<<"$1"
   MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
-    timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
+    BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
 }
 
@@ -154,7 +154,6 @@ for t in "${TARGETS[@]}"; do
 done
 
 declare -A RPS P50 P99 BAD
-field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 for c in "${CONNS[@]}"; do
   for t in "${TARGETS[@]}"; do
     name="${t%%|*}"
@@ -171,7 +170,6 @@ for c in "${CONNS[@]}"; do
 done
 
 # ---------------------------------------------------------------------------------------- table
-ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 echo
 echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
 echo

@@ -99,7 +99,7 @@ load() { # TARGET CONNECTIONS SECONDS
   local name label port mode path tool sid
   IFS='|' read -r name label port mode path tool sid <<<"$1"
   OA_MODE="$mode" OA_PATH="$path" OA_TOOL="$tool" OA_SESSION="$sid" \
-    timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/openapi-call.lua" \
+    BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/openapi-call.lua" \
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
 }
 
@@ -110,7 +110,6 @@ for t in "${TARGETS[@]}"; do
 done
 
 declare -A RPS P50 P99 BAD LOAD
-field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 for c in "${CONNS[@]}"; do
   for t in "${TARGETS[@]}"; do
     name="${t%%|*}"
@@ -128,7 +127,6 @@ for c in "${CONNS[@]}"; do
 done
 
 # ---------------------------------------------------------------------------------------- tables
-ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 echo
 echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
 echo
