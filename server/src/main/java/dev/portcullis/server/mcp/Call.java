@@ -95,10 +95,17 @@ final class Call implements Exchange {
 
     /**
      * @param timeout longest wait
-     * @return the next event, or null on timeout
+     * @return the next event, or null on timeout ({@link Event.Cancelled} after an interrupt, which cancels the call)
      */
-    Event next(Duration timeout) throws InterruptedException {
-        return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Event next(Duration timeout) {
+        try {
+            return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // the handler thread is being stopped: the call ends like a client cancellation
+            Thread.currentThread().interrupt();
+            cancel();
+            return new Event.Cancelled();
+        }
     }
 
     /** The client cancelled or went away: the upstream call stops, pending input requests fail. */

@@ -464,14 +464,7 @@ public final class McpEndpoint implements AutoCloseable {
         CountDownLatch attached = null;
         try {
             while (true) {
-                Call.Event event;
-                try {
-                    event = call.next(POLL);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    call.cancel();
-                    return;
-                }
+                Call.Event event = call.next(POLL);
                 if (event == null) {
                     if (stream != null) {
                         stream.keepAlive();
@@ -811,14 +804,7 @@ public final class McpEndpoint implements AutoCloseable {
         boolean logs = call.logLevel().isPresent();
         try {
             while (true) {
-                Call.Event event;
-                try {
-                    event = call.next(POLL);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    call.cancel();
-                    return;
-                }
+                Call.Event event = call.next(POLL);
                 if (event == null) {
                     if (stream != null && !stream.keepAlive()) {
                         call.cancel(); // closing the response stream cancels the request

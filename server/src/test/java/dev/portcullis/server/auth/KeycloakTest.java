@@ -89,23 +89,7 @@ class KeycloakTest {
                     grants:
                       - tools: ["*"]
                 """);
-        gw = new GatewayUnderTest("""
-                mode: production
-                server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
-                logging: {level: info, format: text}
-                auth:
-                  resource: %s
-                  required-scopes: [mcp:tools]
-                  scopes-supported: [mcp:tools, openid, profile, email]
-                  issuers:
-                    - issuer: %s
-                      groups-claim: groups
-                upstreams:
-                  - name: demo
-                    url: %s
-                policy:
-                  file: %s
-                """.formatted(RESOURCE, issuer, upstream.url(), policy));
+        gw = new GatewayUnderTest(gatewayYaml(policy));
         Path financePolicy = Files.createTempFile("keycloak-finance-policy", ".yaml");
         financePolicy.toFile().deleteOnExit();
         Files.writeString(financePolicy, FINANCE_POLICY);
