@@ -2,7 +2,6 @@ package dev.portcullis.server.auth;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +34,30 @@ final class Claims {
         return List.of();
     }
 
-    /** NumericDate claims arrive as {@link Date} (Nimbus) or as numbers (introspection JSON). */
+    /** NumericDates beyond this many seconds from the epoch (about year 31,690,000) are clamped to it. */
+    private static final long MAX_EPOCH_SECONDS = 1_000_000_000_000_000L;
+
+    /**
+     * A NumericDate (RFC 7519 §2): JSON seconds since the epoch, integer or not. Fractions are truncated
+     * and absurd magnitudes clamped, so the result always supports adding a clock skew.
+     */
     static Optional<Instant> instant(Object value) {
-        if (value instanceof Date d) {
-            return Optional.of(d.toInstant());
+        if (value instanceof Integer || value instanceof Long) {
+            return Optional.of(Instant.ofEpochSecond(clamp(((Number) value).longValue())));
         }
         if (value instanceof Number n) {
-            return Optional.of(Instant.ofEpochSecond(n.longValue()));
+            double d = n.doubleValue();
+            if (Double.isNaN(d)) {
+                return Optional.empty();
+            }
+            double bounded = Math.max(-MAX_EPOCH_SECONDS, Math.min(MAX_EPOCH_SECONDS, d));
+            return Optional.of(Instant.ofEpochSecond((long) bounded));
         }
         return Optional.empty();
+    }
+
+    private static long clamp(long seconds) {
+        return Math.max(-MAX_EPOCH_SECONDS, Math.min(MAX_EPOCH_SECONDS, seconds));
     }
 
     /**

@@ -5,14 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -23,28 +18,32 @@ import com.nimbusds.jose.jwk.RSAKey;
 
 /**
  * One trusted issuer: its exact {@code iss}, the audience it must address, its algorithm allowlist and
- * its keys. Picks the verification key for a JWS header (by {@code kid}, {@code use}, {@code alg} and key
- * type) and keeps the built verifiers, so a cached key costs one signature check per token.
+ * its keys. Picks the verification key for a token (by {@code kid}, {@code use}, {@code alg} and key
+ * type) and keeps the built {@link SignatureCheck}s, so a cached key costs one signature check per token.
  */
 final class IssuerVerifier {
     private final String issuer;
     private final Optional<String> audience;
-    private final Set<JWSAlgorithm> algorithms;
     private final Duration clockSkew;
     private final String groupsClaim;
     private final KeySource keys;
-    private final ConcurrentHashMap<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
-    /** Hot path: (kid, alg) resolved against one key set instance; invalid as soon as the set is replaced. */
+    private final Set<String> algorithmNames;
+    /** Built checks by key and algorithm (a check holds pooled, initialised JCA objects). */
+    private final ConcurrentHashMap<KeyAlg, SignatureCheck> checks = new ConcurrentHashMap<>();
+    /** Hot path: a kid resolved against one key set instance; invalid as soon as the set is replaced. */
     private final ConcurrentHashMap<String, Resolved> resolved = new ConcurrentHashMap<>();
 
-    private record Resolved(JWKSet set, JWSVerifier verifier) {
+    private record Resolved(JWKSet set, SignatureCheck check) {
+    }
+
+    private record KeyAlg(JWK key, String alg) {
     }
 
     IssuerVerifier(String issuer, Optional<String> audience, List<String> algorithms, Duration clockSkew,
                    String groupsClaim, KeySource keys) {
         this.issuer = issuer;
         this.audience = audience;
-        this.algorithms = algorithms.stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
+        this.algorithmNames = Set.copyOf(algorithms);
         this.clockSkew = clockSkew;
         this.groupsClaim = groupsClaim;
         this.keys = keys;
@@ -66,66 +65,72 @@ final class IssuerVerifier {
         return groupsClaim;
     }
 
-    boolean allows(JWSAlgorithm alg) {
-        return algorithms.contains(alg);
+    boolean allows(String alg) {
+        return algorithmNames.contains(alg);
     }
 
-    JWSVerifier verifierFor(JWSHeader header) throws Reject {
+    /**
+     * The check for a token's key: by {@code kid} (or the only fitting key when there is none), of a type
+     * and size that fits {@code alg}, not marked for another use or algorithm. An unknown {@code kid}
+     * triggers one rate-limited refetch of the key set (the issuer may have rotated).
+     *
+     * @param kid the token's {@code kid}, or {@code null}
+     * @param alg the token's {@code alg}, already allowed for this issuer
+     * @return the signature check
+     * @throws Reject {@code UNKNOWN_KEY} or {@code IDP_UNAVAILABLE}
+     */
+    SignatureCheck checkFor(String kid, String alg) throws Reject {
         JWKSet current;
         try {
             current = keys.keys(false);
         } catch (KeySource.KeysUnavailableException e) {
             throw new Reject(AuthFailure.IDP_UNAVAILABLE, e.getMessage());
         }
-        String cacheKey = header.getKeyID() == null ? null : header.getKeyID() + "|" + header.getAlgorithm().getName();
-        if (cacheKey != null) {
-            Resolved hit = resolved.get(cacheKey);
-            if (hit != null && hit.set() == current) {
-                return hit.verifier();
+        if (kid != null) {
+            Resolved hit = resolved.get(kid);
+            if (hit != null && hit.set() == current && hit.check().algorithm().equals(alg)) {
+                return hit.check();
             }
         }
-        JWSVerifier verifier = resolve(current, header);
-        if (cacheKey != null) {
-            if (resolved.size() > 64) {
-                resolved.clear();
-            }
-            try {
-                resolved.put(cacheKey, new Resolved(keys.keys(false), verifier));
-            } catch (KeySource.KeysUnavailableException e) {
-                // nothing to cache against
-            }
-        }
-        return verifier;
-    }
-
-    private JWSVerifier resolve(JWKSet current, JWSHeader header) throws Reject {
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         JWK key;
+        JWKSet from = current;
         try {
-            key = select(current, header);
+            key = select(current, kid, algorithm);
             if (key == null) {
                 // unknown kid: the issuer may have rotated; refetch (rate limited) and look again
-                key = select(keys.keys(true), header);
+                from = keys.keys(true);
+                key = select(from, kid, algorithm);
             }
         } catch (KeySource.KeysUnavailableException e) {
             throw new Reject(AuthFailure.IDP_UNAVAILABLE, e.getMessage());
         }
         if (key == null) {
-            throw new Reject(AuthFailure.UNKNOWN_KEY, "kid=" + Claims.loggable(header.getKeyID()) + " issuer=" + issuer);
+            throw new Reject(AuthFailure.UNKNOWN_KEY, "kid=" + Claims.loggable(kid) + " issuer=" + issuer);
         }
-        JWSVerifier verifier = verifiers.get(key);
-        if (verifier == null) {
-            verifier = build(key, header.getAlgorithm());
-            if (verifiers.size() > 64) {
-                verifiers.clear();
+        KeyAlg built = new KeyAlg(key, alg);
+        SignatureCheck check = checks.get(built);
+        if (check == null) {
+            try {
+                check = SignatureCheck.of(key, alg);
+            } catch (JOSEException e) {
+                throw new Reject(AuthFailure.UNKNOWN_KEY, "unusable key " + Claims.loggable(key.getKeyID()) + ": " + e.getMessage());
             }
-            verifiers.put(key, verifier);
+            if (checks.size() > 64) {
+                checks.clear();
+            }
+            checks.put(built, check);
         }
-        return verifier;
+        if (kid != null) {
+            if (resolved.size() > 64) {
+                resolved.clear();
+            }
+            resolved.put(kid, new Resolved(from, check));
+        }
+        return check;
     }
 
-    private static JWK select(JWKSet set, JWSHeader header) {
-        String kid = header.getKeyID();
-        JWSAlgorithm alg = header.getAlgorithm();
+    private static JWK select(JWKSet set, String kid, JWSAlgorithm alg) {
         JWK only = null;
         int candidates = 0;
         for (JWK key : set.getKeys()) {
@@ -162,22 +167,5 @@ final class IssuerVerifier {
             return key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
         }
         return false;
-    }
-
-    private static JWSVerifier build(JWK key, JWSAlgorithm alg) throws Reject {
-        try {
-            if (key instanceof RSAKey rsa) {
-                return new RSASSAVerifier(rsa);
-            }
-            if (key instanceof ECKey ec) {
-                return new ECDSAVerifier(ec);
-            }
-            if (key instanceof OctetKeyPair okp) {
-                return new Ed25519JdkVerifier(okp);
-            }
-        } catch (JOSEException e) {
-            throw new Reject(AuthFailure.UNKNOWN_KEY, "unusable key " + Claims.loggable(key.getKeyID()) + ": " + e.getMessage());
-        }
-        throw new Reject(AuthFailure.UNKNOWN_KEY, "no verifier for " + alg);
     }
 }
