@@ -9,7 +9,10 @@
 # Usage: bench/mcp-load.sh [DURATION_S] [CONNECTIONS...]      (defaults: 10 and "1 8 32")
 # Environment: WARMUP_S (default 10: per target, at the highest connection count, before any measured run),
 #   BENCH_TARGETS (space-separated subset of the target names below), BENCH_JAVA_OPTS (extra JVM options
-#   for the gateways, e.g. a JFR recording), BENCH_KEEP=1 (keep the work directory with logs and configs).
+#   for the gateways, e.g. a JFR recording), BENCH_KEEP=1 (keep the work directory with logs and configs),
+#   BENCH_PIN=LOAD:GATEWAY (CPU lists for taskset, e.g. 0:1: wrk, the upstream and the JWKS server run on
+#   the LOAD CPUs in every cell, direct or not; the gateways on the GATEWAY CPUs, as a gateway deployed on
+#   its own host or pod would. Unset: every process shares every CPU).
 #
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
@@ -35,6 +38,17 @@ export JAVA_HOME
 
 require_wrk
 require_free_ports $PORT_UP $PORT_OFF $PORT_ON $PORT_JWKS
+pin_load=()
+pin_gw=()
+PINNING="every process on every CPU"
+if [ -n "${BENCH_PIN:-}" ]; then
+  command -v taskset >/dev/null 2>&1 || { echo "BENCH_PIN needs taskset (util-linux)" >&2; exit 1; }
+  [[ $BENCH_PIN == *:* ]] || { echo "BENCH_PIN must be LOAD_CPUS:GATEWAY_CPUS, e.g. 0:1" >&2; exit 1; }
+  pin_load=(taskset -c "${BENCH_PIN%%:*}")
+  pin_gw=(taskset -c "${BENCH_PIN#*:}")
+  "${pin_load[@]}" true && "${pin_gw[@]}" true || { echo "BENCH_PIN: no such CPUs here ($(nproc) online)" >&2; exit 1; }
+  PINNING="wrk + upstream + JWKS server on CPU ${BENCH_PIN%%:*}, gateways on CPU ${BENCH_PIN#*:} (taskset)"
+fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "building (gateway jar, fixture server test classes)..." >&2
@@ -46,7 +60,7 @@ start_workdir
 
 
 # ---------------------------------------------------------------------------------------- processes
-"$JAVA_HOME/bin/java" -cp "$FIXTURE_CP" dev.portcullis.conformance.fixture.FixtureServer \
+"${pin_load[@]}" "$JAVA_HOME/bin/java" -cp "$FIXTURE_CP" dev.portcullis.conformance.fixture.FixtureServer \
     --port "$PORT_UP" --eras both >"$work/fixture.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$PORT_UP/mcp" "${pids[-1]}" fixture
@@ -55,7 +69,7 @@ ISSUER="http://127.0.0.1:$PORT_JWKS/bench-issuer"
 RESOURCE="http://127.0.0.1:$PORT_ON/mcp"
 mkdir -p "$work/jwks"
 TOKEN=$("$JAVA_HOME/bin/java" "$ROOT/bench/baseline/BenchIssuer.java" "$ISSUER" "$RESOURCE" "$work/jwks/jwks.json")
-"$JAVA_HOME/bin/jwebserver" -b 127.0.0.1 -p "$PORT_JWKS" -d "$work/jwks" -o none >"$work/jwks.log" 2>&1 &
+"${pin_load[@]}" "$JAVA_HOME/bin/jwebserver" -b 127.0.0.1 -p "$PORT_JWKS" -d "$work/jwks" -o none >"$work/jwks.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$PORT_JWKS/jwks.json" "${pids[-1]}" jwks
 
@@ -93,7 +107,7 @@ EOF
 for g in off on; do
   port=$PORT_OFF; [ $g = on ] && port=$PORT_ON
   PORTCULLIS_SKIP_BUILD=1 PORTCULLIS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
-    "$ROOT/portcullis" serve --config "$work/gateway-auth-$g.yaml" >"$work/gateway-auth-$g.log" 2>&1 &
+    "${pin_gw[@]}" "$ROOT/portcullis" serve --config "$work/gateway-auth-$g.yaml" >"$work/gateway-auth-$g.log" 2>&1 &
   pids+=($!)
   wait_for "http://127.0.0.1:$port/observe/health" "${pids[-1]}" "gateway-auth-$g"
 done
@@ -143,7 +157,7 @@ load() {
   local name label port path tool era sid token
   IFS='|' read -r name label port path tool era sid token <<<"$1"
   MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
-    BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
+    BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) "${pin_load[@]}" wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
 }
 
@@ -171,7 +185,7 @@ done
 
 # ---------------------------------------------------------------------------------------- table
 echo
-echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
 echo
 echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|"

@@ -1,7 +1,6 @@
 package dev.portcullis.server.mcp;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import dev.portcullis.mcp.UpstreamTarget;
 
@@ -14,20 +13,50 @@ import dev.portcullis.mcp.UpstreamTarget;
  *                   empty, then collisions are resolved by registration order)
  */
 public record UpstreamSpec(UpstreamTarget target, String toolPrefix) {
-    /** Valid upstream names. */
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,47}");
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
-
-    /** Validates. */
+    /**
+     * Validates: name {@code [a-z0-9][a-z0-9-]{0,47}}, tool prefix {@code [A-Za-z0-9_.-]{0,64}}. Checked with
+     * plain loops: a spec is built for every relayed request.
+     */
     public UpstreamSpec {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(toolPrefix, "toolPrefix");
-        if (!NAME.matcher(target.name()).matches()) {
+        if (!validName(target.name())) {
             throw new IllegalArgumentException("name: " + target.name() + " (expected: [a-z0-9][a-z0-9-]{0,47})");
         }
-        if (!PREFIX.matcher(toolPrefix).matches()) {
+        if (!validPrefix(toolPrefix)) {
             throw new IllegalArgumentException("tool-prefix: " + toolPrefix + " (expected: [A-Za-z0-9_.-]{0,64})");
         }
+    }
+
+    /**
+     * @param name a candidate upstream name
+     * @return whether it matches {@code [a-z0-9][a-z0-9-]{0,47}}
+     */
+    public static boolean validName(String name) {
+        int n = name.length();
+        if (n == 0 || n > 48 || name.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean validPrefix(String prefix) {
+        if (prefix.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the upstream's name */
