@@ -125,6 +125,11 @@ class KeycloakTest {
             """;
 
     static String gatewayYaml(Path policy) {
+        return gatewayYaml(policy, "");
+    }
+
+    /** @param issuerExtras more keys of the issuer entry, each line indented like {@code groups-claim} */
+    static String gatewayYaml(Path policy, String issuerExtras) {
         return """
                 mode: production
                 server: {host: 127.0.0.1, port: 0, shutdown-grace: 0s}
@@ -136,12 +141,13 @@ class KeycloakTest {
                   issuers:
                     - issuer: %s
                       groups-claim: groups
+                %s
                 upstreams:
                   - name: demo
                     url: %s
                 policy:
                   file: %s
-                """.formatted(RESOURCE, issuer, upstream.url(), policy);
+                """.formatted(RESOURCE, issuer, issuerExtras, upstream.url(), policy);
     }
 
     @AfterAll
@@ -334,6 +340,103 @@ class KeycloakTest {
         JsonNode missingData = JSON.valueToTree(missing.data());
         assertThat(hiddenData).isEqualTo(missingData);
         assertThat(hiddenData.path("reason").asText()).isEqualTo("tool-not-found");
+    }
+
+    // --- the IdP's own lifecycle: key rotation through Keycloak's admin API, RFC 7662 introspection ---
+
+    /**
+     * Keycloak starts signing with a new RSA key (a higher-priority key provider added through its admin
+     * REST API): the gateway sees an unknown {@code kid}, refetches the realm's JWKS and accepts the new
+     * tokens; tokens signed with the previous key, still published, stay valid.
+     */
+    @Test
+    void acceptsTokensSignedWithAKeyTheIdpRotatedIn() throws Exception {
+        Path policy = Files.createTempFile("keycloak-rotation-policy", ".yaml");
+        policy.toFile().deleteOnExit();
+        Files.writeString(policy, FINANCE_POLICY);
+        try (GatewayUnderTest rotating = new GatewayUnderTest(gatewayYaml(policy, "      jwks-min-refetch-interval: 1s"))) {
+            String before = passwordGrant("portcullis", "portcullis-cli", "portcullis-cli-secret", "bob",
+                    "bob-password", "openid mcp:tools");
+            assertThat(rotating.bearer("/auth/whoami", before).statusCode()).isEqualTo(200);
+            String admin = tokenRequest("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                    "username", "admin", "password", "admin"));
+            String realmId = JSON.readTree(adminCall(admin, "GET", "/admin/realms/portcullis", null).body()).get("id").asText();
+            HttpResponse<String> created = adminCall(admin, "POST", "/admin/realms/portcullis/components", """
+                    {"name":"rotated-rsa","providerId":"rsa-generated","providerType":"org.keycloak.keys.KeyProvider",
+                     "parentId":"%s","config":{"priority":["900"],"enabled":["true"],"active":["true"],
+                     "keySize":["2048"],"algorithm":["RS256"]}}""".formatted(realmId));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String location = created.headers().firstValue("Location").orElseThrow();
+            try {
+                Thread.sleep(1_100); // past the gateway's minimum refetch interval since its first fetch
+                String after = passwordGrant("portcullis", "portcullis-cli", "portcullis-cli-secret", "bob",
+                        "bob-password", "openid mcp:tools");
+                assertThat(kid(after)).isNotEqualTo(kid(before));
+                HttpResponse<String> r = rotating.bearer("/auth/whoami", after);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).get("groups").toString()).isEqualTo("[\"support\"]");
+                assertThat(rotating.bearer("/auth/whoami", before).statusCode()).isEqualTo(200);
+            } finally {
+                String path = URI.create(location).getRawPath();
+                assertThat(adminCall(admin, "DELETE", path, null).statusCode()).isEqualTo(204);
+            }
+        }
+    }
+
+    /**
+     * The introspection client (RFC 7662, client_secret_basic as the gateway's confidential client) against
+     * Keycloak's endpoint: an issued token is active with its subject, client and audience; after the
+     * token is revoked (RFC 7009) and for garbage, the answer is inactive.
+     */
+    @Test
+    void introspectsThroughKeycloaksEndpointAndSeesRevocation() throws Exception {
+        String token = passwordGrant("portcullis", "portcullis-cli", "portcullis-cli-secret", "alice",
+                "alice-password", "openid mcp:tools");
+        AuthConfig.Introspection config = new AuthConfig.Introspection(
+                URI.create(kc("portcullis") + "/protocol/openid-connect/token/introspect"), "portcullis-gateway",
+                new SecretValue("portcullis-gateway-secret"), Duration.ofSeconds(30));
+        Map<String, Object> claims = new Introspector(issuer, config, java.time.Clock.systemUTC(), Duration.ofSeconds(10))
+                .introspect(token);
+        assertThat(claims.get("active")).isEqualTo(true);
+        assertThat(claims.get("iss")).isEqualTo(issuer);
+        assertThat(claims.get("azp")).isEqualTo("portcullis-cli");
+        assertThat(Claims.strings(claims.get("aud"))).contains(RESOURCE);
+        assertThat(Claims.scopes(claims)).contains("mcp:tools");
+        assertThat(Claims.instant(claims.get("exp"))).isPresent();
+
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(kc("portcullis")
+                        + "/protocol/openid-connect/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token, "token_type_hint", "access_token",
+                        "client_id", "portcullis-cli", "client_secret", "portcullis-cli-secret")))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        Introspector fresh = new Introspector(issuer, config, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(Reject.class, () -> fresh.introspect(token))
+                .failure()).isEqualTo(AuthFailure.INACTIVE);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(Reject.class, () -> fresh.introspect("not-a-token"))
+                .failure()).isEqualTo(AuthFailure.INACTIVE);
+
+        AuthConfig.Introspection wrongSecret = new AuthConfig.Introspection(config.endpoint(), "portcullis-gateway",
+                new SecretValue("wrong"), Duration.ofSeconds(30));
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(Reject.class, () -> new Introspector(issuer,
+                wrongSecret, java.time.Clock.systemUTC(), Duration.ofSeconds(10)).introspect(token)).failure())
+                .isEqualTo(AuthFailure.IDP_UNAVAILABLE);
+    }
+
+    private static String kid(String jwt) throws IOException {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.')))).path("kid").asText();
+    }
+
+    private static HttpResponse<String> adminCall(String adminToken, String method, String path, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + kcPort + path))
+                .header("Authorization", "Bearer " + adminToken);
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // --- a minimal OAuth client driven over HTTP ---
