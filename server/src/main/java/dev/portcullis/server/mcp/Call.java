@@ -18,10 +18,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One client request being relayed to an upstream. The upstream call runs on its own virtual thread
- * and reports what happens as {@link Event}s; the HTTP handler that owns the client's response consumes
- * them and answers in the client's era (SSE messages and server-initiated requests for session-era
- * clients; {@code input_required} rounds for stateless clients).
+ * One client request being relayed to an upstream. The upstream call reports what happens as
+ * {@link Event}s, which a {@link Handler} turns into the client's answer in the client's era (SSE messages
+ * and server-initiated requests for session-era clients; {@code input_required} rounds for stateless
+ * clients). Two ways to run it:
+ * <ul>
+ *     <li>{@link #runInline}: on the HTTP handler's own thread; events reach the handler synchronously
+ *     (from whichever thread produces them, one at a time). Used whenever the call can finish within the
+ *     client's HTTP exchange — it saves a thread and two hand-offs per call.</li>
+ *     <li>{@link #start} + {@link #next}: on a virtual thread of its own, events through a queue. Needed
+ *     when the call must outlive the HTTP exchange: a stateless client asked for input answers in a later
+ *     request while the upstream call waits.</li>
+ * </ul>
  */
 final class Call implements Exchange {
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -31,7 +39,10 @@ final class Call implements Exchange {
     private final AtomicInteger inputKeys = new AtomicInteger();
     private final Map<String, Input> pendingInputs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean cancelled;
-    private volatile Thread worker;
+    /** The thread running the upstream work; guarded by {@code this} so a cancellation never interrupts it after. */
+    private Thread worker;
+    /** Inline mode: where events go instead of the queue. */
+    private volatile Sink sink;
 
     Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout) {
         this.clientCapabilities = clientCapabilities;
@@ -73,24 +84,75 @@ final class Call implements Exchange {
     }
 
     /**
-     * Runs the upstream work on a new virtual thread.
+     * Runs the upstream work on a new virtual thread; consume its events with {@link #next}.
      *
      * @param work the upstream call
      */
     void start(UpstreamWork work) {
-        worker = Thread.ofVirtual().name("mcp-call").start(() -> {
-            try {
-                events.add(new Event.Done(work.run(this)));
-            } catch (McpError e) {
-                events.add(new Event.Failed(e));
-            } catch (dev.portcullis.mcp.UpstreamException e) {
-                events.add(new Event.Failed(new McpError(McpErrors.UPSTREAM_UNAVAILABLE,
-                        "Upstream '" + e.upstream() + "' is unavailable: " + e.getMessage())));
-            } catch (RuntimeException e) {
-                System.getLogger(Call.class.getName()).log(System.Logger.Level.ERROR, "Relaying a request failed", e);
-                events.add(new Event.Failed(new McpError(McpError.INTERNAL_ERROR, "The gateway could not relay the request.")));
+        synchronized (this) {
+            worker = Thread.ofVirtual().name("mcp-call").unstarted(() -> events.add(outcome(work)));
+            worker.start();
+        }
+    }
+
+    /**
+     * Runs the upstream work on the calling thread. Events produced meanwhile (on this thread or another,
+     * e.g. a stdio reader) go to {@code handler} one at a time; the final event is delivered too unless
+     * the handler finished earlier. A cancellation interrupts the work, never the code after it.
+     *
+     * @param work      the upstream call
+     * @param handler   answers the client
+     * @param keepAlive how long an open stream may stay silent
+     */
+    void runInline(UpstreamWork work, Handler handler, Duration keepAlive) {
+        Sink s = new Sink(handler, keepAlive);
+        sink = s;
+        synchronized (this) {
+            worker = Thread.currentThread();
+        }
+        Event end;
+        boolean external;
+        try {
+            end = outcome(work);
+        } finally {
+            synchronized (this) {
+                worker = null;
             }
-        });
+            // an interrupt from a cancellation was meant for the upstream wait and ends here; any other
+            // (the server stopping) is restored once the client has its answer
+            external = Thread.interrupted() && !cancelled;
+        }
+        try {
+            s.deliver(end);
+            s.finish();
+        } finally {
+            if (external) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Event outcome(UpstreamWork work) {
+        try {
+            return new Event.Done(work.run(this));
+        } catch (McpError e) {
+            return new Event.Failed(e);
+        } catch (dev.portcullis.mcp.UpstreamException e) {
+            return new Event.Failed(new McpError(McpErrors.UPSTREAM_UNAVAILABLE,
+                    "Upstream '" + e.upstream() + "' is unavailable: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            System.getLogger(Call.class.getName()).log(System.Logger.Level.ERROR, "Relaying a request failed", e);
+            return new Event.Failed(new McpError(McpError.INTERNAL_ERROR, "The gateway could not relay the request."));
+        }
+    }
+
+    private void emit(Event event) {
+        Sink s = sink;
+        if (s != null) {
+            s.deliver(event);
+        } else {
+            events.add(event);
+        }
     }
 
     /**
@@ -117,17 +179,18 @@ final class Call implements Exchange {
         for (Input input : pendingInputs.values()) {
             input.answer().completeExceptionally(new McpError(McpError.INTERNAL_ERROR, "The request was cancelled."));
         }
-        events.add(new Event.Cancelled());
-        Thread w = worker;
-        if (w != null) {
-            w.interrupt();
+        emit(new Event.Cancelled());
+        synchronized (this) {
+            if (worker != null) {
+                worker.interrupt();
+            }
         }
     }
 
     @Override
     public void notify(String method, ObjectNode params) {
         if (!cancelled) {
-            events.add(new Event.Notify(method, params));
+            emit(new Event.Notify(method, params));
         }
     }
 
@@ -162,7 +225,7 @@ final class Call implements Exchange {
                 requireCapability(r.method());
             } catch (McpError missing) {
                 // the whole client request fails with this error, not just the upstream's question
-                events.add(new Event.Failed(missing));
+                emit(new Event.Failed(missing));
                 throw missing;
             }
         }
@@ -172,7 +235,7 @@ final class Call implements Exchange {
         Map<String, Input> inputs = new LinkedHashMap<>();
         requests.forEach((k, r) -> inputs.put(k, new Input(r.method(), r.params(), new CompletableFuture<>())));
         inputs.forEach((k, input) -> pendingInputs.put(inputKeys.incrementAndGet() + ":" + k, input));
-        events.add(new Event.Ask(inputs));
+        emit(new Event.Ask(inputs));
         if (cancelled) {
             inputs.values().forEach(i -> i.answer().completeExceptionally(
                     new McpError(McpError.INTERNAL_ERROR, "The request was cancelled.")));
@@ -236,6 +299,128 @@ final class Call implements Exchange {
      * @param params params
      */
     record Request(String method, ObjectNode params) {
+    }
+
+    /** Turns a call's events into the client's answer; called by one thread at a time. */
+    interface Handler {
+        /**
+         * @param event the next event
+         * @return whether the client's answer is complete (later events are ignored)
+         */
+        boolean handle(Event event);
+
+        /**
+         * Nothing happened for a while: keep an open stream alive.
+         *
+         * @return false when the client is gone (the handler has cancelled the call)
+         */
+        boolean idle();
+
+        /** @return whether the handler has an open event stream that needs keep-alives */
+        boolean streaming();
+
+        /** Releases the handler's stream, if any. */
+        void close();
+    }
+
+    /**
+     * Runs a handler over a queued call until its answer is complete, keeping an open stream alive while
+     * the upstream is silent.
+     *
+     * @param handler the handler
+     * @param poll    keep-alive interval
+     */
+    void pump(Handler handler, Duration poll) {
+        try {
+            while (true) {
+                Event event = next(poll);
+                if (event == null) {
+                    if (!handler.idle()) {
+                        return;
+                    }
+                } else if (handler.handle(event)) {
+                    return;
+                }
+            }
+        } finally {
+            handler.close();
+        }
+    }
+
+    /** Inline mode: serialises events into the handler, and keeps an open stream alive from a timer thread. */
+    private static final class Sink {
+        private final Handler handler;
+        private final Duration interval;
+        private final java.util.ArrayDeque<Event> later = new java.util.ArrayDeque<>();
+        private boolean finished;
+        private boolean closed;
+        private boolean handling;
+        private Thread keepAlive;
+
+        Sink(Handler handler, Duration interval) {
+            this.handler = handler;
+            this.interval = interval;
+        }
+
+        synchronized void deliver(Event event) {
+            if (finished) {
+                return;
+            }
+            if (handling) {
+                later.add(event); // produced while handling another (e.g. a cancellation): handled right after
+                return;
+            }
+            handling = true;
+            try {
+                Event next = event;
+                while (next != null && !finished) {
+                    finished = handler.handle(next);
+                    next = later.poll();
+                }
+            } finally {
+                handling = false;
+            }
+            if (finished) {
+                close(); // the answer is complete: release the stream now, even while the upstream call runs on
+                return;
+            }
+            if (keepAlive == null && handler.streaming()) {
+                keepAlive = Thread.ofVirtual().name("mcp-call-keepalive").start(this::keepAlive);
+            }
+        }
+
+        private void keepAlive() {
+            while (true) {
+                java.util.concurrent.locks.LockSupport.parkNanos(interval.toNanos());
+                synchronized (this) {
+                    if (finished || Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    if (!handling && !handler.idle()) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        synchronized void finish() {
+            finished = true;
+            close();
+        }
+
+        private void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                handler.close();
+            } finally {
+                if (keepAlive != null) {
+                    keepAlive.interrupt();
+                }
+            }
+        }
     }
 
     /** The upstream side of a call. */

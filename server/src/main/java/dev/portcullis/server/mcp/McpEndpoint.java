@@ -421,8 +421,8 @@ public final class McpEndpoint implements AutoCloseable {
                     Call call = new Call(session.clientCapabilities, session.logLevel(), settings.inputTimeout());
                     session.calls.put(r.id(), call);
                     try {
-                        call.start(relay.work());
-                        streamSessionCall(req, res, session, r.id(), call);
+                        // the answer always fits in this exchange (input requests travel on its SSE stream)
+                        call.runInline(relay.work(), new SessionAnswer(req, res, session, r.id(), call), POLL);
                     } finally {
                         session.calls.remove(r.id());
                     }
@@ -457,87 +457,106 @@ public final class McpEndpoint implements AutoCloseable {
      * Answers a relayed request for a session-era client: JSON when the result comes first, otherwise an
      * SSE stream carrying progress, logs and requests to the client, then the result.
      */
-    private void streamSessionCall(ServerRequest req, ServerResponse res, Session session, JsonNode id, Call call) {
-        boolean sse = acceptsSse(req);
-        EventStream stream = null;
-        OutputStream out = null;
-        CountDownLatch attached = null;
-        try {
-            while (true) {
-                Call.Event event = call.next(POLL);
-                if (event == null) {
-                    if (stream != null) {
-                        stream.keepAlive();
-                    }
-                    continue;
+    private final class SessionAnswer implements Call.Handler {
+        private final Session session;
+        private final JsonNode id;
+        private final Call call;
+        private final ServerResponse res;
+        private final boolean sse;
+        private EventStream stream;
+        private OutputStream out;
+        private boolean closed;
+
+        SessionAnswer(ServerRequest req, ServerResponse res, Session session, JsonNode id, Call call) {
+            this.session = session;
+            this.id = id;
+            this.call = call;
+            this.res = res;
+            this.sse = acceptsSse(req);
+        }
+
+        @Override
+        public boolean handle(Call.Event event) {
+            if (call.cancelled() && !(event instanceof Call.Event.Done || event instanceof Call.Event.Failed
+                    || event instanceof Call.Event.Cancelled)) {
+                return false;
+            }
+            switch (event) {
+                case Call.Event.Cancelled c -> {
+                    return true;
                 }
-                if (call.cancelled() && !(event instanceof Call.Event.Done || event instanceof Call.Event.Failed
-                        || event instanceof Call.Event.Cancelled)) {
-                    continue;
-                }
-                switch (event) {
-                    case Call.Event.Cancelled c -> {
-                        return;
-                    }
-                    case Call.Event.Notify n -> {
-                        if (!sse) {
-                            continue;
-                        }
-                        if (stream == null) {
-                            stream = session.newStream();
-                            out = openSse(res, session);
-                            attached = stream.attach(out, -1, session.version != ProtocolVersion.V2025_06_18);
-                        }
+                case Call.Event.Notify n -> {
+                    if (sse) {
+                        open();
                         stream.append(JsonRpc.encode(new JsonRpcMessage.Notification(n.method(), n.params())));
                     }
-                    case Call.Event.Ask ask -> {
-                        if (!sse) {
-                            for (Call.Input input : ask.inputs().values()) {
-                                input.answer().completeExceptionally(new McpError(McpError.INTERNAL_ERROR,
-                                        "The client does not accept text/event-stream, so it cannot be asked for input."));
-                            }
-                            continue;
-                        }
-                        if (stream == null) {
-                            stream = session.newStream();
-                            out = openSse(res, session);
-                            attached = stream.attach(out, -1, session.version != ProtocolVersion.V2025_06_18);
-                        }
+                    return false;
+                }
+                case Call.Event.Ask ask -> {
+                    if (!sse) {
                         for (Call.Input input : ask.inputs().values()) {
-                            String askId = session.nextAskId();
-                            session.pendingAsks.put(key(JsonRpc.mapper().getNodeFactory().textNode(askId)), input.answer());
-                            stream.append(JsonRpc.encode(new JsonRpcMessage.Request(
-                                    JsonRpc.mapper().getNodeFactory().textNode(askId), input.method(), input.params())));
+                            input.answer().completeExceptionally(new McpError(McpError.INTERNAL_ERROR,
+                                    "The client does not accept text/event-stream, so it cannot be asked for input."));
                         }
+                        return false;
                     }
-                    case Call.Event.Done done -> {
-                        if (call.cancelled()) {
-                            return;
-                        }
-                        ObjectNode response = McpErrors.result(id, forSessionClient(done.result()));
-                        if (stream == null) {
-                            sendJson(res, Status.OK_200, response);
-                        } else {
-                            stream.append(response);
-                        }
-                        return;
+                    open();
+                    for (Call.Input input : ask.inputs().values()) {
+                        String askId = session.nextAskId();
+                        session.pendingAsks.put(key(JsonRpc.mapper().getNodeFactory().textNode(askId)), input.answer());
+                        stream.append(JsonRpc.encode(new JsonRpcMessage.Request(
+                                JsonRpc.mapper().getNodeFactory().textNode(askId), input.method(), input.params())));
                     }
-                    case Call.Event.Failed failed -> {
-                        if (call.cancelled()) {
-                            return;
-                        }
-                        ObjectNode response = McpErrors.response(id, failed.error());
-                        if (stream == null) {
-                            sendJson(res, Status.OK_200, response);
-                        } else {
-                            stream.append(response);
-                        }
-                        return;
+                    return false;
+                }
+                case Call.Event.Done done -> {
+                    if (!call.cancelled()) {
+                        answer(McpErrors.result(id, forSessionClient(done.result())));
                     }
+                    return true;
+                }
+                case Call.Event.Failed failed -> {
+                    if (!call.cancelled()) {
+                        answer(McpErrors.response(id, failed.error()));
+                    }
+                    return true;
                 }
             }
-        } finally {
+        }
+
+        private void open() {
+            if (stream == null) {
+                stream = session.newStream();
+                out = openSse(res, session);
+                stream.attach(out, -1, session.version != ProtocolVersion.V2025_06_18);
+            }
+        }
+
+        private void answer(ObjectNode response) {
+            if (stream == null) {
+                sendJson(res, Status.OK_200, response);
+            } else {
+                stream.append(response);
+            }
+        }
+
+        @Override
+        public boolean idle() {
             if (stream != null) {
+                stream.keepAlive();
+            }
+            return true;
+        }
+
+        @Override
+        public boolean streaming() {
+            return stream != null;
+        }
+
+        @Override
+        public void close() {
+            if (stream != null && !closed) {
+                closed = true;
                 stream.close();
                 session.streamDone(stream);
                 closeQuietly(out);
@@ -706,8 +725,12 @@ public final class McpEndpoint implements AutoCloseable {
                     ConnectionSet set = statelessSet(principal);
                     Relay relay = relay(req.context(), set, scope, r.method(), params, true);
                     Call call = new Call(capabilities, logLevel, settings.inputTimeout());
-                    call.start(relay.work());
-                    streamStatelessCall(req, res, principal, r, params, call, null);
+                    if (askable(capabilities)) {
+                        call.start(relay.work());
+                        call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL);
+                    } else {
+                        call.runInline(relay.work(), new StatelessAnswer(req, res, principal, r, params, call, null, true), POLL);
+                    }
                 }
             }
         } catch (McpError e) {
@@ -796,81 +819,129 @@ public final class McpEndpoint implements AutoCloseable {
         });
     }
 
-    private void streamStatelessCall(ServerRequest req, ServerResponse res, String principal, JsonRpcMessage.Request r,
-                                     ObjectNode params, Call call, Continuation resumed) {
-        boolean sse = acceptsSse(req);
-        EventStream stream = null;
-        OutputStream out = null;
-        boolean logs = call.logLevel().isPresent();
-        try {
-            while (true) {
-                Call.Event event = call.next(POLL);
-                if (event == null) {
-                    if (stream != null && !stream.keepAlive()) {
-                        call.cancel(); // closing the response stream cancels the request
-                        return;
-                    }
-                    continue;
+    /**
+     * Answers a relayed request for a stateless client: JSON, or an SSE stream of progress and logs then the
+     * result; an input request ends the exchange with {@code input_required} (a queued call only: the call
+     * keeps waiting for the answers, which come in a later request).
+     */
+    private final class StatelessAnswer implements Call.Handler {
+        private final ServerResponse res;
+        private final String principal;
+        private final JsonRpcMessage.Request r;
+        private final ObjectNode params;
+        private final Call call;
+        private final Continuation resumed;
+        private final boolean sse;
+        private final boolean logs;
+        private final boolean inline;
+        private EventStream stream;
+        private OutputStream out;
+        private boolean closed;
+
+        StatelessAnswer(ServerRequest req, ServerResponse res, String principal, JsonRpcMessage.Request r,
+                        ObjectNode params, Call call, Continuation resumed, boolean inline) {
+            this.res = res;
+            this.principal = principal;
+            this.r = r;
+            this.params = params;
+            this.call = call;
+            this.resumed = resumed;
+            this.sse = acceptsSse(req);
+            this.logs = call.logLevel().isPresent();
+            this.inline = inline;
+        }
+
+        @Override
+        public boolean handle(Call.Event event) {
+            switch (event) {
+                case Call.Event.Cancelled c -> {
+                    forget();
+                    return true;
                 }
-                switch (event) {
-                    case Call.Event.Cancelled c -> {
-                        if (resumed != null) {
-                            continuations.remove(resumed.id);
-                        }
-                        return;
+                case Call.Event.Notify n -> {
+                    if (!sse || (n.method().equals("notifications/message") && !logs)) {
+                        return false;
                     }
-                    case Call.Event.Notify n -> {
-                        if (!sse || (n.method().equals("notifications/message") && !logs)) {
-                            continue;
-                        }
-                        if (stream == null) {
-                            stream = new EventStream("x", false);
-                            out = openSse(res, null);
-                            stream.attach(out, -1, false);
-                        }
-                        if (!stream.append(JsonRpc.encode(new JsonRpcMessage.Notification(n.method(), n.params())))) {
-                            call.cancel();
-                            return;
-                        }
+                    if (stream == null) {
+                        stream = new EventStream("x", false);
+                        out = openSse(res, null);
+                        stream.attach(out, -1, false);
                     }
-                    case Call.Event.Ask ask -> {
-                        Continuation c = resumed != null ? resumed : new Continuation("k" + continuationIds.incrementAndGet(),
-                                call, principal, r.method(), target(r.method(), params));
-                        c.pending.clear();
-                        c.pending.putAll(ask.inputs());
-                        c.touch();
-                        continuations.put(c.id, c);
-                        ObjectNode result = inputRequired(c);
-                        finishStateless(res, stream, McpErrors.result(r.id(), result));
-                        return;
+                    if (!stream.append(JsonRpc.encode(new JsonRpcMessage.Notification(n.method(), n.params())))) {
+                        call.cancel(); // closing the response stream cancels the request
+                        return true;
                     }
-                    case Call.Event.Done done -> {
-                        finishStateless(res, stream, McpErrors.result(r.id(),
-                                forStatelessClient(done.result(), r.method().equals("resources/read"))));
-                        if (resumed != null) {
-                            continuations.remove(resumed.id);
+                    return false;
+                }
+                case Call.Event.Ask ask -> {
+                    if (inline) {
+                        // not reached: inline calls are only those whose client declared nothing it could be asked
+                        for (Call.Input input : ask.inputs().values()) {
+                            input.answer().completeExceptionally(new McpError(McpError.INTERNAL_ERROR,
+                                    "The client cannot be asked for " + input.method() + "."));
                         }
-                        return;
+                        return false;
                     }
-                    case Call.Event.Failed failed -> {
-                        if (resumed != null) {
-                            continuations.remove(resumed.id);
-                        }
-                        if (stream == null) {
-                            sendError(res, statelessStatus(failed.error()), r.id(), failed.error());
-                        } else {
-                            stream.append(McpErrors.response(r.id(), failed.error()));
-                        }
-                        return;
+                    Continuation c = resumed != null ? resumed : new Continuation("k" + continuationIds.incrementAndGet(),
+                            call, principal, r.method(), target(r.method(), params));
+                    c.pending.clear();
+                    c.pending.putAll(ask.inputs());
+                    c.touch();
+                    continuations.put(c.id, c);
+                    finishStateless(res, stream, McpErrors.result(r.id(), inputRequired(c)));
+                    return true;
+                }
+                case Call.Event.Done done -> {
+                    finishStateless(res, stream, McpErrors.result(r.id(),
+                            forStatelessClient(done.result(), r.method().equals("resources/read"))));
+                    forget();
+                    return true;
+                }
+                case Call.Event.Failed failed -> {
+                    forget();
+                    if (stream == null) {
+                        sendError(res, statelessStatus(failed.error()), r.id(), failed.error());
+                    } else {
+                        stream.append(McpErrors.response(r.id(), failed.error()));
                     }
+                    return true;
                 }
             }
-        } finally {
-            if (stream != null) {
+        }
+
+        private void forget() {
+            if (resumed != null) {
+                continuations.remove(resumed.id);
+            }
+        }
+
+        @Override
+        public boolean idle() {
+            if (stream != null && !stream.keepAlive()) {
+                call.cancel(); // closing the response stream cancels the request
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean streaming() {
+            return stream != null;
+        }
+
+        @Override
+        public void close() {
+            if (stream != null && !closed) {
+                closed = true;
                 stream.close();
                 closeQuietly(out);
             }
         }
+    }
+
+    /** Whether a stateless client declared a capability the upstream could ask it to use (an input round). */
+    private static boolean askable(ObjectNode capabilities) {
+        return capabilities.has("sampling") || capabilities.has("elicitation") || capabilities.has("roots");
     }
 
     private ObjectNode inputRequired(Continuation c) {
@@ -924,7 +995,7 @@ public final class McpEndpoint implements AutoCloseable {
             }
             c.pending.clear();
         }
-        streamStatelessCall(req, res, principal, r, params, c.call, c);
+        c.call.pump(new StatelessAnswer(req, res, principal, r, params, c.call, c, false), POLL);
     }
 
     private static String target(String method, ObjectNode params) {

@@ -1,0 +1,286 @@
+package dev.portcullis.server.mcp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.portcullis.mcp.JsonRpc;
+import dev.portcullis.mcp.McpError;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A relayed call run inline on the handler's thread: event order, cancellation, interrupts, keep-alives. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CallTest {
+    private static final ObjectNode NO_CAPABILITIES = JsonRpc.mapper().createObjectNode();
+
+    /** Records events; finished on Done, Failed or Cancelled, like the endpoint's handlers. */
+    private static class Recorder implements Call.Handler {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        final AtomicInteger idles = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+        volatile boolean streaming;
+        volatile boolean alive = true;
+
+        @Override
+        public boolean handle(Call.Event event) {
+            threads.add(Thread.currentThread());
+            String name = switch (event) {
+                case Call.Event.Notify n -> "notify:" + n.method();
+                case Call.Event.Ask a -> "ask:" + a.inputs().values().iterator().next().method();
+                case Call.Event.Done d -> "done:" + d.result().path("v").asText();
+                case Call.Event.Failed f -> "failed:" + f.error().code();
+                case Call.Event.Cancelled c -> "cancelled";
+            };
+            seen.add(name);
+            return event instanceof Call.Event.Done || event instanceof Call.Event.Failed
+                    || event instanceof Call.Event.Cancelled;
+        }
+
+        @Override
+        public boolean idle() {
+            idles.incrementAndGet();
+            return alive;
+        }
+
+        @Override
+        public boolean streaming() {
+            return streaming;
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    private static Call call(ObjectNode capabilities) {
+        return new Call(capabilities, Optional.empty(), Duration.ofSeconds(5));
+    }
+
+    private static ObjectNode result(String v) {
+        return JsonRpc.mapper().createObjectNode().put("v", v);
+    }
+
+    @Test
+    void runsOnTheCallersThreadAndDeliversEventsInOrder() {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        Thread caller = Thread.currentThread();
+        AtomicBoolean ranHere = new AtomicBoolean();
+        call.runInline(c -> {
+            ranHere.set(Thread.currentThread() == caller);
+            c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+            c.notify("notifications/message", JsonRpc.mapper().createObjectNode());
+            return result("ok");
+        }, r, Duration.ofSeconds(15));
+        assertThat(ranHere).isTrue();
+        assertThat(r.seen).containsExactly("notify:notifications/progress", "notify:notifications/message", "done:ok");
+        assertThat(r.closes).hasValue(1);
+    }
+
+    @Test
+    void serialisesEventsFromOtherThreads() throws Exception {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        call.runInline(c -> {
+            Thread[] producers = new Thread[8];
+            for (int i = 0; i < producers.length; i++) {
+                producers[i] = Thread.ofVirtual().start(() -> {
+                    for (int j = 0; j < 100; j++) {
+                        c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+                    }
+                });
+            }
+            for (Thread t : producers) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return result("ok");
+        }, r, Duration.ofSeconds(15));
+        assertThat(r.seen).hasSize(801).endsWith("done:ok");
+    }
+
+    @Test
+    void mapsFailuresOfTheUpstreamWork() {
+        Recorder failed = new Recorder();
+        call(NO_CAPABILITIES).runInline(c -> {
+            throw new McpError(McpError.INVALID_PARAMS, "bad");
+        }, failed, Duration.ofSeconds(15));
+        assertThat(failed.seen).containsExactly("failed:" + McpError.INVALID_PARAMS);
+
+        Recorder broken = new Recorder();
+        call(NO_CAPABILITIES).runInline(c -> {
+            throw new IllegalStateException("bug");
+        }, broken, Duration.ofSeconds(15));
+        assertThat(broken.seen).containsExactly("failed:" + McpError.INTERNAL_ERROR);
+    }
+
+    @Test
+    void cancellationInterruptsTheWorkButNotTheHandlerThreadAfterwards() throws Exception {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread canceller = Thread.ofVirtual().start(() -> {
+            try {
+                waiting.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            call.cancel();
+        });
+        call.runInline(c -> {
+            waiting.countDown();
+            try {
+                Thread.sleep(20_000); // an upstream wait
+                return result("late");
+            } catch (InterruptedException e) {
+                throw new McpError(McpError.INTERNAL_ERROR, "The request was cancelled.");
+            }
+        }, r, Duration.ofSeconds(15));
+        canceller.join();
+        assertThat(r.seen).containsExactly("cancelled");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        // a later cancellation (the client's notification arriving late) does not reach this thread either
+        call.cancel();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void keepsAnInterruptThatDidNotComeFromACancellation() {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        try {
+            call.runInline(c -> {
+                Thread.currentThread().interrupt(); // e.g. the server stopping
+                return result("ok");
+            }, r, Duration.ofSeconds(15));
+            assertThat(r.seen).containsExactly("done:ok");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aFailedInputRequestAnswersTheClientAtOnceAndLaterEventsAreIgnored() {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        call.runInline(c -> {
+            assertThatThrownBy(() -> c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode()))
+                    .isInstanceOf(McpError.class);
+            assertThat(r.closes).as("the answer is complete: the stream is released before the work ends").hasValue(1);
+            c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+            return result("ignored");
+        }, r, Duration.ofSeconds(15));
+        assertThat(r.seen).containsExactly("failed:" + McpError.MISSING_REQUIRED_CLIENT_CAPABILITY);
+        assertThat(r.closes).hasValue(1);
+    }
+
+    @Test
+    void inputRequestsAreAnsweredWhileTheWorkWaitsOnTheSameThread() {
+        ObjectNode capabilities = JsonRpc.mapper().createObjectNode();
+        capabilities.putObject("sampling");
+        Call call = call(capabilities);
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        Recorder r = new Recorder() {
+            @Override
+            public boolean handle(Call.Event event) {
+                boolean done = super.handle(event);
+                if (event instanceof Call.Event.Ask ask) {
+                    // the client answers in another request, on another thread
+                    Thread.ofVirtual().start(() -> {
+                        ask.inputs().values().forEach(i -> i.answer().complete(result("sampled")));
+                        answered.complete(null);
+                    });
+                }
+                return done;
+            }
+        };
+        call.runInline(c -> {
+            JsonNode answer = c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode());
+            return result(answer.path("v").asText());
+        }, r, Duration.ofSeconds(15));
+        assertThat(answered).isDone();
+        assertThat(r.seen).containsExactly("ask:sampling/createMessage", "done:sampled");
+    }
+
+    @Test
+    void keepsAnOpenStreamAliveAndCancelsWhenTheClientIsGone() {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        call.runInline(c -> {
+            r.streaming = true;
+            c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (r.idles.get() < 3 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            r.alive = false; // the next keep-alive fails: the client went away
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                return result("interrupted");
+            }
+            return result("slept");
+        }, new Call.Handler() {
+            @Override
+            public boolean handle(Call.Event event) {
+                boolean done = r.handle(event);
+                return done;
+            }
+
+            @Override
+            public boolean idle() {
+                boolean alive = r.idle();
+                if (!alive) {
+                    call.cancel();
+                }
+                return alive;
+            }
+
+            @Override
+            public boolean streaming() {
+                return r.streaming();
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+        }, Duration.ofMillis(20));
+        assertThat(r.idles.get()).isGreaterThanOrEqualTo(4);
+        assertThat(r.seen).containsExactly("notify:notifications/progress", "cancelled");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aQueuedCallStillPumpsEventsToItsHandler() {
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        call.start(c -> {
+            c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+            return result("ok");
+        });
+        call.pump(r, Duration.ofSeconds(15));
+        assertThat(r.seen).containsExactly("notify:notifications/progress", "done:ok");
+        assertThat(r.threads).allMatch(t -> t == Thread.currentThread());
+        assertThat(r.closes).hasValue(1);
+    }
+}
