@@ -453,19 +453,42 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
+    /** What both eras' answers share: an SSE stream opened on demand and released once. */
+    private abstract static class StreamedAnswer implements Call.Handler {
+        EventStream stream;
+        OutputStream out;
+        private boolean closed;
+
+        @Override
+        public boolean streaming() {
+            return stream != null;
+        }
+
+        @Override
+        public void close() {
+            if (stream != null && !closed) {
+                closed = true;
+                stream.close();
+                released(stream);
+                closeQuietly(out);
+            }
+        }
+
+        /** @param stream the stream just closed */
+        void released(EventStream stream) {
+        }
+    }
+
     /**
      * Answers a relayed request for a session-era client: JSON when the result comes first, otherwise an
      * SSE stream carrying progress, logs and requests to the client, then the result.
      */
-    private final class SessionAnswer implements Call.Handler {
+    private final class SessionAnswer extends StreamedAnswer {
         private final Session session;
         private final JsonNode id;
         private final Call call;
         private final ServerResponse res;
         private final boolean sse;
-        private EventStream stream;
-        private OutputStream out;
-        private boolean closed;
 
         SessionAnswer(ServerRequest req, ServerResponse res, Session session, JsonNode id, Call call) {
             this.session = session;
@@ -549,18 +572,8 @@ public final class McpEndpoint implements AutoCloseable {
         }
 
         @Override
-        public boolean streaming() {
-            return stream != null;
-        }
-
-        @Override
-        public void close() {
-            if (stream != null && !closed) {
-                closed = true;
-                stream.close();
-                session.streamDone(stream);
-                closeQuietly(out);
-            }
+        void released(EventStream stream) {
+            session.streamDone(stream);
         }
     }
 
@@ -824,7 +837,7 @@ public final class McpEndpoint implements AutoCloseable {
      * result; an input request ends the exchange with {@code input_required} (a queued call only: the call
      * keeps waiting for the answers, which come in a later request).
      */
-    private final class StatelessAnswer implements Call.Handler {
+    private final class StatelessAnswer extends StreamedAnswer {
         private final ServerResponse res;
         private final String principal;
         private final JsonRpcMessage.Request r;
@@ -834,9 +847,6 @@ public final class McpEndpoint implements AutoCloseable {
         private final boolean sse;
         private final boolean logs;
         private final boolean inline;
-        private EventStream stream;
-        private OutputStream out;
-        private boolean closed;
 
         StatelessAnswer(ServerRequest req, ServerResponse res, String principal, JsonRpcMessage.Request r,
                         ObjectNode params, Call call, Continuation resumed, boolean inline) {
@@ -922,20 +932,6 @@ public final class McpEndpoint implements AutoCloseable {
                 return false;
             }
             return true;
-        }
-
-        @Override
-        public boolean streaming() {
-            return stream != null;
-        }
-
-        @Override
-        public void close() {
-            if (stream != null && !closed) {
-                closed = true;
-                stream.close();
-                closeQuietly(out);
-            }
         }
     }
 
