@@ -33,6 +33,7 @@ start_workdir() {
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
+    kill -CONT "$pid" 2>/dev/null || true # a paused process would not act on the signal below
     kill "$pid" 2>/dev/null || true
   done
   for pid in "${pids[@]}"; do

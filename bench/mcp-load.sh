@@ -12,7 +12,9 @@
 #   for the gateways, e.g. a JFR recording), BENCH_KEEP=1 (keep the work directory with logs and configs),
 #   BENCH_PIN=LOAD:GATEWAY (CPU lists for taskset, e.g. 0:1: wrk, the upstream and the JWKS server run on
 #   the LOAD CPUs in every cell, direct or not; the gateways on the GATEWAY CPUs, as a gateway deployed on
-#   its own host or pod would. Unset: every process shares every CPU).
+#   its own host or pod would. Unset: every process shares every CPU), BENCH_ISOLATE (default 1: a gateway
+#   that a cell does not use is paused with SIGSTOP while the cell runs, so its background work — health
+#   checks, JIT, GC — does not land in the measured gateway's latency; 0 leaves both running).
 #
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
@@ -104,11 +106,13 @@ auth:
       algorithms: [RS256]
 $(upstreams)
 EOF
+declare -A GATEWAY_PID
 for g in off on; do
   port=$PORT_OFF; [ $g = on ] && port=$PORT_ON
   PORTCULLIS_SKIP_BUILD=1 PORTCULLIS_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" \
     "${pin_gw[@]}" "$ROOT/portcullis" serve --config "$work/gateway-auth-$g.yaml" >"$work/gateway-auth-$g.log" 2>&1 &
   pids+=($!)
+  GATEWAY_PID[$port]=$!
   wait_for "http://127.0.0.1:$port/observe/health" "${pids[-1]}" "gateway-auth-$g"
 done
 
@@ -154,11 +158,17 @@ fi
 
 # load TARGET CONNECTIONS SECONDS -> prints the RESULT line of mcp-load.lua
 load() {
-  local name label port path tool era sid token
+  local name label port path tool era sid token p
   IFS='|' read -r name label port path tool era sid token <<<"$1"
+  if [ "${BENCH_ISOLATE:-1}" = 1 ]; then
+    for p in "${!GATEWAY_PID[@]}"; do
+      if [ "$p" = "$port" ]; then kill -CONT "${GATEWAY_PID[$p]}"; else kill -STOP "${GATEWAY_PID[$p]}"; fi
+    done
+  fi
   MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
     BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) "${pin_load[@]}" wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
+  for p in "${!GATEWAY_PID[@]}"; do kill -CONT "${GATEWAY_PID[$p]}"; done
 }
 
 max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
@@ -185,7 +195,8 @@ done
 
 # ---------------------------------------------------------------------------------------- table
 echo
-echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
+isolation="the unused gateway paused during each cell"; [ "${BENCH_ISOLATE:-1}" = 1 ] || isolation="both gateways always running"
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
 echo
 echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|"
