@@ -14,9 +14,7 @@ import dev.portcullis.mcp.UpstreamTarget;
 
 /** Validation rules shared by {@link Registration}'s constructor and its JSON parser. */
 final class Checks {
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,47}");
     static final String NAME_EXPECTED = "[a-z0-9][a-z0-9-]{0,47}";
-    static final Pattern TOOL_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
     static final String TOOL_PREFIX_EXPECTED = "[A-Za-z0-9_.-]{0,64}";
     static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     static final String VERSION_EXPECTED = "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}, not 'latest'";
@@ -34,6 +32,41 @@ final class Checks {
             "mcp-session-id", "mcp-protocol-version", "last-event-id", "accept", "content-type");
 
     private Checks() {
+    }
+
+    /**
+     * @param name a candidate upstream name
+     * @return whether it matches {@value #NAME_EXPECTED}; plain loops, as the MCP endpoint checks it per request
+     */
+    static boolean name(String name) {
+        int n = name.length();
+        if (n == 0 || n > 48 || name.charAt(0) == '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param prefix a candidate tool prefix
+     * @return whether it matches {@value #TOOL_PREFIX_EXPECTED}
+     */
+    static boolean toolPrefix(String prefix) {
+        if (prefix.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

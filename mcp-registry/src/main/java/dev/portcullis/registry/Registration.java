@@ -84,6 +84,22 @@ public record Registration(String name, String title, String description, String
     }
 
     /**
+     * @param name a candidate upstream name
+     * @return whether it is a valid registration name, {@code [a-z0-9][a-z0-9-]{0,47}}
+     */
+    public static boolean validName(String name) {
+        return Checks.name(name);
+    }
+
+    /**
+     * @param prefix a candidate tool prefix
+     * @return whether it is a valid tool prefix, {@code [A-Za-z0-9_.-]{0,64}}
+     */
+    public static boolean validToolPrefix(String prefix) {
+        return Checks.toolPrefix(prefix);
+    }
+
+    /**
      * Validates and applies defaults.
      *
      * @throws IllegalArgumentException naming the first invalid field, e.g.
@@ -91,7 +107,7 @@ public record Registration(String name, String title, String description, String
      */
     public Registration {
         Objects.requireNonNull(name, "name");
-        if (!Checks.NAME.matcher(name).matches()) {
+        if (!Checks.name(name)) {
             throw new IllegalArgumentException("name: " + Checks.printable(name) + " (expected: " + Checks.NAME_EXPECTED + ")");
         }
         title = title == null ? "" : title.strip();
@@ -117,7 +133,7 @@ public record Registration(String name, String title, String description, String
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         toolPrefix = toolPrefix == null ? name + "__" : toolPrefix;
-        if (!Checks.TOOL_PREFIX.matcher(toolPrefix).matches()) {
+        if (!Checks.toolPrefix(toolPrefix)) {
             throw new IllegalArgumentException("toolPrefix: " + Checks.printable(toolPrefix)
                     + " (expected: " + Checks.TOOL_PREFIX_EXPECTED + ")");
         }

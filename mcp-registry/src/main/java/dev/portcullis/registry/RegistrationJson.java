@@ -78,7 +78,7 @@ final class RegistrationJson {
         }
         allowOnly(body, "", known);
         String name = string(body, "name", null, true);
-        if (name != null && !Checks.NAME.matcher(name).matches()) {
+        if (name != null && !Checks.name(name)) {
             problem("name", "'" + Checks.printable(name) + "' (expected: " + Checks.NAME_EXPECTED + ")");
         }
         String title = string(body, "title", "", false);
@@ -95,7 +95,7 @@ final class RegistrationJson {
             problem("version", "'" + Checks.printable(version) + "' (expected: " + Checks.VERSION_EXPECTED + ")");
         }
         String prefix = string(body, "toolPrefix", null, false);
-        if (prefix != null && !Checks.TOOL_PREFIX.matcher(prefix).matches()) {
+        if (prefix != null && !Checks.toolPrefix(prefix)) {
             problem("toolPrefix", "'" + Checks.printable(prefix) + "' (expected: " + Checks.TOOL_PREFIX_EXPECTED + ")");
         }
         boolean enabled = bool(body, "enabled", true);

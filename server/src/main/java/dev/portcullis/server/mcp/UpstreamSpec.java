@@ -3,6 +3,7 @@ package dev.portcullis.server.mcp;
 import java.util.Objects;
 
 import dev.portcullis.mcp.UpstreamTarget;
+import dev.portcullis.registry.Registration;
 
 /**
  * One registered upstream as the MCP endpoint sees it: where it is and how its tools are named in the
@@ -13,50 +14,16 @@ import dev.portcullis.mcp.UpstreamTarget;
  *                   empty, then collisions are resolved by registration order)
  */
 public record UpstreamSpec(UpstreamTarget target, String toolPrefix) {
-    /**
-     * Validates: name {@code [a-z0-9][a-z0-9-]{0,47}}, tool prefix {@code [A-Za-z0-9_.-]{0,64}}. Checked with
-     * plain loops: a spec is built for every relayed request.
-     */
+    /** Validates with the registry's rules: name {@code [a-z0-9][a-z0-9-]{0,47}}, tool prefix {@code [A-Za-z0-9_.-]{0,64}}. */
     public UpstreamSpec {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(toolPrefix, "toolPrefix");
-        if (!validName(target.name())) {
+        if (!Registration.validName(target.name())) {
             throw new IllegalArgumentException("name: " + target.name() + " (expected: [a-z0-9][a-z0-9-]{0,47})");
         }
-        if (!validPrefix(toolPrefix)) {
+        if (!Registration.validToolPrefix(toolPrefix)) {
             throw new IllegalArgumentException("tool-prefix: " + toolPrefix + " (expected: [A-Za-z0-9_.-]{0,64})");
         }
-    }
-
-    /**
-     * @param name a candidate upstream name
-     * @return whether it matches {@code [a-z0-9][a-z0-9-]{0,47}}
-     */
-    public static boolean validName(String name) {
-        int n = name.length();
-        if (n == 0 || n > 48 || name.charAt(0) == '-') {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean validPrefix(String prefix) {
-        if (prefix.length() > 64) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = prefix.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @return the upstream's name */
@@ -70,7 +37,7 @@ public record UpstreamSpec(UpstreamTarget target, String toolPrefix) {
      * @param registration a registration
      * @return its target and tool prefix
      */
-    public static UpstreamSpec of(dev.portcullis.registry.Registration registration) {
+    public static UpstreamSpec of(Registration registration) {
         return new UpstreamSpec(registration.target(), registration.toolPrefix());
     }
 }

@@ -46,8 +46,6 @@ public final class UpstreamsSection {
     /** Section name. */
     public static final String SECTION = "upstreams";
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,47}");
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -108,13 +106,13 @@ public final class UpstreamsSection {
     static Optional<Registration> read(Config node, ConfigReader r, Instant now) {
         r.allowOnly(node, KEYS.toArray(String[]::new));
         String name = r.string(node.get("name"), "");
-        if (!NAME.matcher(name).matches()) {
+        if (!Registration.validName(name)) {
             r.problem(node.get("name"), "'" + name + "' (expected: [a-z0-9][a-z0-9-]{0,47})");
             return Optional.empty();
         }
         boolean ok = true;
         String prefix = r.string(node.get("tool-prefix"), name + "__");
-        if (!PREFIX.matcher(prefix).matches()) {
+        if (!Registration.validToolPrefix(prefix)) {
             r.problem(node.get("tool-prefix"), "'" + prefix + "' (expected: [A-Za-z0-9_.-]{0,64})");
             ok = false;
         }
