@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +33,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class HttpUpstream {
     static final String ACCEPT_BOTH = "application/json, text/event-stream";
     static final int MAX_JSON_BODY = 32 * 1024 * 1024;
-    /** Bodies up to this size are read into one buffer allocated from their Content-Length. */
-    static final int PREALLOCATE_MAX = 1024 * 1024;
 
     final String name;
     final URI url;
@@ -310,33 +309,18 @@ final class HttpUpstream {
     }
 
     /**
-     * Reads a whole body. With a {@code Content-Length} the buffer is allocated once at that size (an
-     * unknown length costs {@code readNBytes}' 16 KiB working buffers, for every call of a busy relay).
-     *
-     * @param body          the body
-     * @param contentLength the {@code Content-Length} header, if any
-     * @param max           the largest body accepted
-     * @return the body; longer than {@code max} when it is too large
+     * {@link Bodies#read} with the upstream's {@code Content-Length} header (an unparsable one counts as absent).
      */
     static byte[] readBody(InputStream body, Optional<String> contentLength, int max) throws IOException {
-        long length = -1;
+        OptionalLong declared = OptionalLong.empty();
         if (contentLength.isPresent()) {
             try {
-                length = Long.parseLong(contentLength.get().trim());
+                declared = OptionalLong.of(Long.parseLong(contentLength.get().trim()));
             } catch (NumberFormatException e) {
-                length = -1;
+                declared = OptionalLong.empty();
             }
         }
-        if (length < 0 || length > Math.min(max, PREALLOCATE_MAX)) {
-            // unknown, too large, or large enough that a lying header should not make us allocate it up front
-            return body.readNBytes(max + 1);
-        }
-        byte[] bytes = new byte[(int) length];
-        int read = body.readNBytes(bytes, 0, bytes.length);
-        if (read < bytes.length) {
-            throw new java.io.EOFException("body ended after " + read + " of " + length + " bytes");
-        }
-        return bytes;
+        return Bodies.read(body, declared, max);
     }
 
     /** What a read left behind, for resumption. */

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import dev.portcullis.mcp.Bodies;
 import dev.portcullis.mcp.JsonRpc;
 import dev.portcullis.mcp.JsonRpcException;
 import dev.portcullis.mcp.JsonRpcMessage;
@@ -235,7 +236,8 @@ public final class McpEndpoint implements AutoCloseable {
         }
         JsonRpcMessage message;
         try (InputStream in = req.content().inputStream()) {
-            message = JsonRpc.decode(readBody(in, req.headers().contentLength()));
+            // the server has already bounded the body by its payload limit
+            message = JsonRpc.decode(Bodies.read(in, req.headers().contentLength(), Integer.MAX_VALUE));
         } catch (JsonRpcException e) {
             sendError(res, Status.BAD_REQUEST_400, e.id(), new McpError(e.code(), e.getMessage()));
             return;
@@ -1311,23 +1313,6 @@ public final class McpEndpoint implements AutoCloseable {
             res.header("Retry-After", String.valueOf(data.path("retryAfter").asLong(1)));
         }
         sendJson(res, status, McpErrors.response(id == null ? NullNode.getInstance() : id, error));
-    }
-
-    /**
-     * The request body (already bounded by the server's payload limit): in one allocation at its
-     * {@code Content-Length} when that is known and at most 1 MiB, otherwise read to the end as it arrives
-     * (a large declared length is not allocated before the bytes are there).
-     */
-    private static byte[] readBody(InputStream in, java.util.OptionalLong contentLength) throws IOException {
-        if (contentLength.isEmpty() || contentLength.getAsLong() > 1024 * 1024) {
-            return in.readAllBytes();
-        }
-        byte[] bytes = new byte[(int) contentLength.getAsLong()];
-        int read = in.readNBytes(bytes, 0, bytes.length);
-        if (read < bytes.length) {
-            throw new java.io.EOFException("body ended after " + read + " of " + bytes.length + " bytes");
-        }
-        return bytes;
     }
 
     private static void closeQuietly(OutputStream out) {
