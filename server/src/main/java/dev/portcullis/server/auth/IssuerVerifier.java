@@ -7,14 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 
 /**
  * One trusted issuer: its exact {@code iss}, the audience it must address, its algorithm allowlist and
@@ -92,15 +87,14 @@ final class IssuerVerifier {
                 return hit.check();
             }
         }
-        JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         JWK key;
         JWKSet from = current;
         try {
-            key = select(current, kid, algorithm);
+            key = select(current, kid, alg);
             if (key == null) {
                 // unknown kid: the issuer may have rotated; refetch (rate limited) and look again
                 from = keys.keys(true);
-                key = select(from, kid, algorithm);
+                key = select(from, kid, alg);
             }
         } catch (KeySource.KeysUnavailableException e) {
             throw new Reject(AuthFailure.IDP_UNAVAILABLE, e.getMessage());
@@ -130,17 +124,17 @@ final class IssuerVerifier {
         return check;
     }
 
-    private static JWK select(JWKSet set, String kid, JWSAlgorithm alg) {
+    private static JWK select(JWKSet set, String kid, String alg) {
         JWK only = null;
         int candidates = 0;
         for (JWK key : set.getKeys()) {
             if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
                 continue;
             }
-            if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())) {
+            if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg)) {
                 continue;
             }
-            if (!fits(key, alg)) {
+            if (!SignatureCheck.fits(key, alg)) {
                 continue;
             }
             if (kid != null) {
@@ -154,18 +148,5 @@ final class IssuerVerifier {
         }
         // without a kid, only an unambiguous key set is usable
         return kid == null && candidates == 1 ? only : null;
-    }
-
-    private static boolean fits(JWK key, JWSAlgorithm alg) {
-        if (JWSAlgorithm.Family.RSA.contains(alg)) {
-            return key instanceof RSAKey rsa && rsa.size() >= 2048;
-        }
-        if (JWSAlgorithm.Family.EC.contains(alg)) {
-            return key instanceof ECKey ec && Curve.forJWSAlgorithm(alg).contains(ec.getCurve());
-        }
-        if (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg)) {
-            return key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
-        }
-        return false;
     }
 }

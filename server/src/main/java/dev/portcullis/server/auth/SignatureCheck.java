@@ -16,6 +16,7 @@ import java.security.spec.PSSParameterSpec;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -55,21 +56,46 @@ final class SignatureCheck {
      * @throws JOSEException when the key cannot be used with that algorithm
      */
     static SignatureCheck of(JWK jwk, String algorithm) throws JOSEException {
+        if (!fits(jwk, algorithm)) {
+            throw new JOSEException("key " + jwk.getKeyType() + " does not fit " + algorithm);
+        }
         try {
             return switch (algorithm) {
                 case "RS256", "RS384", "RS512" -> rsa(jwk, algorithm, "SHA" + algorithm.substring(2) + "withRSA", null);
                 case "PS256" -> rsa(jwk, algorithm, "RSASSA-PSS", pss("SHA-256", MGF1ParameterSpec.SHA256, 32));
                 case "PS384" -> rsa(jwk, algorithm, "RSASSA-PSS", pss("SHA-384", MGF1ParameterSpec.SHA384, 48));
                 case "PS512" -> rsa(jwk, algorithm, "RSASSA-PSS", pss("SHA-512", MGF1ParameterSpec.SHA512, 64));
-                case "ES256" -> ec(jwk, algorithm, Curve.P_256, "SHA256withECDSAinP1363Format", 64);
-                case "ES384" -> ec(jwk, algorithm, Curve.P_384, "SHA384withECDSAinP1363Format", 96);
-                case "ES512" -> ec(jwk, algorithm, Curve.P_521, "SHA512withECDSAinP1363Format", 132);
+                case "ES256" -> ec(jwk, algorithm, "SHA256withECDSAinP1363Format", 64);
+                case "ES384" -> ec(jwk, algorithm, "SHA384withECDSAinP1363Format", 96);
+                case "ES512" -> ec(jwk, algorithm, "SHA512withECDSAinP1363Format", 132);
                 case "EdDSA", "Ed25519" -> ed25519(jwk, algorithm);
                 default -> throw new JOSEException("unsupported algorithm " + algorithm);
             };
         } catch (GeneralSecurityException e) {
             throw new JOSEException("unusable key for " + algorithm + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a JWKS key can verify an algorithm: RSA of at least 2048 bits for RS and PS, the algorithm's
+     * curve for ES, an Ed25519 key for EdDSA. Key selection skips keys that do not fit.
+     *
+     * @param key       a JWKS key
+     * @param algorithm a JWS {@code alg}
+     * @return whether {@link #of} can build a check from them
+     */
+    static boolean fits(JWK key, String algorithm) {
+        JWSAlgorithm alg = JWSAlgorithm.parse(algorithm);
+        if (JWSAlgorithm.Family.RSA.contains(alg)) {
+            return key instanceof RSAKey rsa && rsa.size() >= 2048;
+        }
+        if (JWSAlgorithm.Family.EC.contains(alg)) {
+            return key instanceof ECKey ec && Curve.forJWSAlgorithm(alg).contains(ec.getCurve());
+        }
+        if (JWSAlgorithm.EdDSA.equals(alg) || JWSAlgorithm.Ed25519.equals(alg)) {
+            return key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
+        }
+        return false;
     }
 
     private static PSSParameterSpec pss(String digest, MGF1ParameterSpec mgf, int saltLength) {
@@ -79,30 +105,18 @@ final class SignatureCheck {
 
     private static SignatureCheck rsa(JWK jwk, String alg, String jca, AlgorithmParameterSpec params)
             throws JOSEException, GeneralSecurityException {
-        if (!(jwk instanceof RSAKey rsa)) {
-            throw new JOSEException("not an RSA key");
-        }
-        RSAPublicKey key = rsa.toRSAPublicKey();
-        if (key.getModulus().bitLength() < 2048) {
-            throw new JOSEException("RSA key shorter than 2048 bits");
-        }
+        RSAPublicKey key = ((RSAKey) jwk).toRSAPublicKey();
         return probe(new SignatureCheck(alg, key, jca, params, (key.getModulus().bitLength() + 7) / 8));
     }
 
-    private static SignatureCheck ec(JWK jwk, String alg, Curve curve, String jca, int length)
+    private static SignatureCheck ec(JWK jwk, String alg, String jca, int length)
             throws JOSEException, GeneralSecurityException {
-        if (!(jwk instanceof ECKey ec) || !curve.equals(ec.getCurve())) {
-            throw new JOSEException("not an " + curve + " key");
-        }
-        ECPublicKey key = ec.toECPublicKey();
+        ECPublicKey key = ((ECKey) jwk).toECPublicKey();
         return probe(new SignatureCheck(alg, key, jca, null, length));
     }
 
     private static SignatureCheck ed25519(JWK jwk, String alg) throws JOSEException, GeneralSecurityException {
-        if (!(jwk instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())) {
-            throw new JOSEException("not an Ed25519 key");
-        }
-        byte[] raw = okp.getX().decode();
+        byte[] raw = ((OctetKeyPair) jwk).getX().decode();
         if (raw.length != 32) {
             throw new JOSEException("Ed25519 key must be 32 bytes");
         }
