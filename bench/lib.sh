@@ -58,3 +58,32 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 # ms MICROSECONDS: as milliseconds with two decimals
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
+
+# measure_cells: warms every target of TARGETS up for WARMUP seconds at the highest of CONNS, then runs the
+# script's own `load TARGET CONNECTIONS SECONDS` (which prints wrk-checks.lua's RESULT line) for every
+# connection count and target, DURATION seconds each; fills the global arrays RPS, P50, P99, BAD and LOAD
+# (load average at the end of the cell), keyed "name,connections". Progress goes to stderr.
+measure_cells() {
+  local max_conns t c name out line
+  declare -gA RPS P50 P99 BAD LOAD
+  max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
+  echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
+  for t in "${TARGETS[@]}"; do
+    load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
+  done
+  for c in "${CONNS[@]}"; do
+    for t in "${TARGETS[@]}"; do
+      name="${t%%|*}"
+      out=$(load "$t" "$c" "$DURATION")
+      line=$(grep '^RESULT' <<<"$out" || true)
+      [ -n "$line" ] || { echo "no result for $name at $c connections: $out" >&2; exit 1; }
+      grep '^FIRST_BAD' <<<"$out" >&2 || true
+      RPS[$name,$c]=$(field rps "$line")
+      P50[$name,$c]=$(field p50_us "$line")
+      P99[$name,$c]=$(field p99_us "$line")
+      BAD[$name,$c]=$(( $(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line") ))
+      LOAD[$name,$c]=$(cut -d' ' -f1 /proc/loadavg)
+      echo "$name c=$c $line load=${LOAD[$name,$c]}" >&2
+    done
+  done
+}

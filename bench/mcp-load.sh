@@ -171,27 +171,7 @@ load() {
   for p in "${!GATEWAY_PID[@]}"; do kill -CONT "${GATEWAY_PID[$p]}"; done
 }
 
-max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
-echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
-for t in "${TARGETS[@]}"; do
-  load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
-done
-
-declare -A RPS P50 P99 BAD
-for c in "${CONNS[@]}"; do
-  for t in "${TARGETS[@]}"; do
-    name="${t%%|*}"
-    out=$(load "$t" "$c" "$DURATION")
-    line=$(grep '^RESULT' <<<"$out" || true)
-    [ -n "$line" ] || { echo "no result for $name at $c connections: $out" >&2; exit 1; }
-    grep '^FIRST_BAD' <<<"$out" >&2 || true
-    RPS[$name,$c]=$(field rps "$line")
-    P50[$name,$c]=$(field p50_us "$line")
-    P99[$name,$c]=$(field p99_us "$line")
-    BAD[$name,$c]=$(( $(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line") ))
-    echo "$name c=$c $line load=$(cut -d' ' -f1 /proc/loadavg)" >&2
-  done
-done
+measure_cells
 
 # ---------------------------------------------------------------------------------------- table
 echo

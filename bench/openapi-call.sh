@@ -103,28 +103,7 @@ load() { # TARGET CONNECTIONS SECONDS
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
 }
 
-max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
-echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
-for t in "${TARGETS[@]}"; do
-  load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
-done
-
-declare -A RPS P50 P99 BAD LOAD
-for c in "${CONNS[@]}"; do
-  for t in "${TARGETS[@]}"; do
-    name="${t%%|*}"
-    out=$(load "$t" "$c" "$DURATION")
-    line=$(grep '^RESULT' <<<"$out" || true)
-    [ -n "$line" ] || { echo "no result for $name at $c connections: $out" >&2; exit 1; }
-    grep '^FIRST_BAD' <<<"$out" >&2 || true
-    RPS[$name,$c]=$(field rps "$line")
-    P50[$name,$c]=$(field p50_us "$line")
-    P99[$name,$c]=$(field p99_us "$line")
-    BAD[$name,$c]=$(( $(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line") ))
-    LOAD[$name,$c]=$(cut -d' ' -f1 /proc/loadavg)
-    echo "$name c=$c $line load=${LOAD[$name,$c]}" >&2
-  done
-done
+measure_cells
 
 # ---------------------------------------------------------------------------------------- tables
 echo
