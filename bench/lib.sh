@@ -59,7 +59,8 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 # ms MICROSECONDS: as milliseconds with two decimals
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 
-# measure_cells: warms every target of TARGETS up for WARMUP seconds at the highest of CONNS, then runs the
+# measure_cells: warms every target of TARGETS up for WARMUP seconds at the highest of CONNS (with WARMING=1
+# in load's environment), then runs the
 # script's own `load TARGET CONNECTIONS SECONDS` (which prints wrk-checks.lua's RESULT line) for every
 # connection count and target, DURATION seconds each; fills the global arrays RPS, P50, P99, BAD and LOAD
 # (load average at the end of the cell), keyed "name,connections". Progress goes to stderr.
@@ -69,7 +70,7 @@ measure_cells() {
   max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
   echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
   for t in "${TARGETS[@]}"; do
-    load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
+    WARMING=1 load "$t" "$max_conns" "$WARMUP" >"$work/warmup-${t%%|*}.txt"
   done
   for c in "${CONNS[@]}"; do
     for t in "${TARGETS[@]}"; do

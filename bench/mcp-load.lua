@@ -8,6 +8,11 @@
 --   MCP_ERA       "session" or "stateless" (2026-07-28: per-request _meta and Mcp-Method/Mcp-Name headers)
 --   MCP_TOKEN     bearer token; empty for none
 --   MCP_EXPECT    a substring every good response body contains
+--   MCP_PACE_MS   when set (whole milliseconds ≥ 1): paced load — each connection waits this long after each
+--                 answer before its next request, so the offered rate is about connections / (pace + latency)
+--                 instead of as fast as the target answers. wrk times each request from its send, so time a
+--                 request spends waiting for a stalled target before being sent is not counted (no
+--                 coordinated-omission correction): paced figures show the latency of calls at that rate.
 -- Prints one line "RESULT requests=… ok=… bad_status=… bad_body=… socket_errors=… rps=… p50_us=… p90_us=… p99_us=… max_us=…".
 
 dofile((os.getenv("BENCH_DIR") or "bench") .. "/wrk-checks.lua")
@@ -36,6 +41,14 @@ function init(args)
   end
   if token ~= "" then
     wrk.headers["Authorization"] = "Bearer " .. token
+  end
+end
+
+local pace = tonumber(os.getenv("MCP_PACE_MS") or "")
+if pace ~= nil and pace >= 1 then
+  -- wrk calls delay() after each answer only when the script defines it
+  function delay()
+    return pace
   end
 end
 

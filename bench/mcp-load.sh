@@ -14,7 +14,10 @@
 #   the LOAD CPUs in every cell, direct or not; the gateways on the GATEWAY CPUs, as a gateway deployed on
 #   its own host or pod would. Unset: every process shares every CPU), BENCH_ISOLATE (default 1: a gateway
 #   that a cell does not use is paused with SIGSTOP while the cell runs, so its background work — health
-#   checks, JIT, GC — does not land in the measured gateway's latency; 0 leaves both running).
+#   checks, JIT, GC — does not land in the measured gateway's latency; 0 leaves both running),
+#   PACE_MS (whole milliseconds: paced load instead of saturation — every connection waits PACE_MS after each
+#   answer before sending its next request, so direct and gateway are offered about the same rate, below what
+#   either can serve, and the added latency is not queueing behind a saturated CPU; warm-up stays unpaced).
 #
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
@@ -165,7 +168,9 @@ load() {
       if [ "$p" = "$port" ]; then kill -CONT "${GATEWAY_PID[$p]}"; else kill -STOP "${GATEWAY_PID[$p]}"; fi
     done
   fi
-  MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
+  local pace="${PACE_MS:-}"
+  [ "${WARMING:-0}" = 1 ] && pace=""
+  MCP_PACE_MS="$pace" MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
     BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) "${pin_load[@]}" wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
     "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
   for p in "${!GATEWAY_PID[@]}"; do kill -CONT "${GATEWAY_PID[$p]}"; done
@@ -176,7 +181,9 @@ measure_cells
 # ---------------------------------------------------------------------------------------- table
 echo
 isolation="the unused gateway paused during each cell"; [ "${BENCH_ISOLATE:-1}" = 1 ] || isolation="both gateways always running"
-echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target"
+pacing="saturating (each connection sends its next request as soon as an answer arrives)"
+[ -n "${PACE_MS:-}" ] && pacing="paced: each connection waits ${PACE_MS} ms after each answer"
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target; $pacing"
 echo
 echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|"

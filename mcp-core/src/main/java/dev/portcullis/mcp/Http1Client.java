@@ -386,6 +386,21 @@ final class Http1Client implements AutoCloseable {
 
         /** Reads one CRLF- (or LF-) terminated line of ISO-8859-1 text. */
         private String readLine() throws IOException {
+            ByteBuffer in = c.in;
+            byte[] a = in.array();
+            int start = in.arrayOffset() + in.position();
+            int end = start + in.remaining();
+            for (int i = start; i < end; i++) {
+                if (a[i] == '\n') { // the whole line is buffered (the usual case): one string, no copying twice
+                    headerBytes += i - start + 1;
+                    if (headerBytes > MAX_HEADER_BYTES) {
+                        throw new ProtocolException("response header too large");
+                    }
+                    in.position(in.position() + i - start + 1);
+                    int stop = i > start && a[i - 1] == '\r' ? i - 1 : i;
+                    return new String(a, start, stop - start, StandardCharsets.ISO_8859_1);
+                }
+            }
             StringBuilder sb = new StringBuilder(64);
             while (true) {
                 if (!c.in.hasRemaining() && !c.fill()) {

@@ -130,6 +130,29 @@ class Http1ClientTest {
     }
 
     @Test
+    void readsHeaderLinesWithinAndAcrossBufferFillsAndBoundsTheHeaderBlock() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            String longValue = "v".repeat(40_000); // longer than one read buffer: the line spans several fills
+            raw.answers.add("HTTP/1.1 200 OK\nX-Long: " + longValue + "\r\nX-Bare-Lf: a\nX-Cr-Inside: b\rc\r\n"
+                    + "Content-Length: 2\r\n\r\nok");
+            Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.header("x-long")).contains(longValue);
+            assertThat(r.header("X-Bare-Lf")).contains("a");
+            assertThat(r.header("x-cr-inside")).contains("b\rc");
+            assertThat(read(r)).isEqualTo("ok");
+
+            StringBuilder big = new StringBuilder("HTTP/1.1 200 OK\r\n");
+            for (int i = 0; i < 70; i++) { // 70 lines of ~1 KiB: each line fits a buffer, the block exceeds 64 KiB
+                big.append("X-H").append(i).append(": ").append("w".repeat(1000)).append("\r\n");
+            }
+            raw.answers.add(big.append("Content-Length: 0\r\n\r\n").toString());
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                    .isInstanceOf(java.net.ProtocolException.class).hasMessageContaining("too large");
+        }
+    }
+
+    @Test
     void neverReusesAConnectionWhoseBodyWasNotReadToItsEnd() throws Exception {
         try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
             raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789");
