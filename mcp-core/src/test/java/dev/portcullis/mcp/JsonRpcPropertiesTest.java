@@ -1,5 +1,7 @@
 package dev.portcullis.mcp;
 
+import static dev.portcullis.mcp.testing.PropertyChecks.escape;
+import static dev.portcullis.mcp.testing.PropertyChecks.validInText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
@@ -8,23 +10,22 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import dev.portcullis.mcp.testing.PropertyChecks;
+
 /**
- * Properties of the JSON-RPC codec, each checked over listed edge cases and then over many pseudo-random inputs.
- * Case {@code i} is generated from {@code new Random(caseSeed(i))}; a failure reports that seed and the input, so
- * calling the generator with {@code new Random(seed)} rebuilds it. The base seed is fixed so every run checks the
- * same cases; {@code -Dportcullis.property.seed=N} explores another sequence.
+ * Properties of the JSON-RPC codec, each checked over listed edge cases and then over many pseudo-random inputs
+ * ({@link PropertyChecks}: a failure names the seed that rebuilds its input).
  */
 class JsonRpcPropertiesTest {
 
     private static final JsonNodeFactory F = JsonRpc.mapper().getNodeFactory();
-    private static final long BASE_SEED = Long.getLong("portcullis.property.seed", 0x9E3779B97F4A7C15L);
+    private static final PropertyChecks PROPERTIES = new PropertyChecks(JsonRpcPropertiesTest::describe);
     private static final BigInteger TEN_POW_30 = BigInteger.TEN.pow(30);
     private static final List<String> METHODS =
             List.of("tools/call", "tools/list", "notifications/progress", "x/y", "ping");
@@ -34,7 +35,7 @@ class JsonRpcPropertiesTest {
 
     @Test
     void decoderOnlyEverThrowsJsonRpcException() {
-        forAll(2000, noiseEdgeCases(), JsonRpcPropertiesTest::noise, input -> {
+        PROPERTIES.forAll(2000, noiseEdgeCases(), JsonRpcPropertiesTest::noise, input -> {
             try {
                 JsonRpcMessage m = JsonRpc.decode(input);
                 assertThat(m).isNotNull();
@@ -47,7 +48,7 @@ class JsonRpcPropertiesTest {
 
     @Test
     void decoderOnlyEverThrowsJsonRpcExceptionOnJsonShapedInput() {
-        forAll(1000, jsonishEdgeCases(), JsonRpcPropertiesTest::jsonish, input -> {
+        PROPERTIES.forAll(1000, jsonishEdgeCases(), JsonRpcPropertiesTest::jsonish, input -> {
             try {
                 JsonRpc.decode(input);
             } catch (JsonRpcException e) {
@@ -58,7 +59,7 @@ class JsonRpcPropertiesTest {
 
     @Test
     void roundTripsValidMessages() {
-        forAll(1000, messageEdgeCases(), JsonRpcPropertiesTest::message, m -> {
+        PROPERTIES.forAll(1000, messageEdgeCases(), JsonRpcPropertiesTest::message, m -> {
             byte[] bytes = JsonRpc.encodeBytes(m);
             assertThat(JsonRpc.encodeBytes(JsonRpc.decode(bytes))).isEqualTo(bytes);
             assertThat(JsonRpc.encodeBytes(JsonRpc.decode(JsonRpc.encode(m)))).isEqualTo(bytes);
@@ -68,7 +69,7 @@ class JsonRpcPropertiesTest {
 
     @Test
     void echoesIdsExactly() {
-        forAll(500, idEdgeCases(), JsonRpcPropertiesTest::id, id -> {
+        PROPERTIES.forAll(500, idEdgeCases(), JsonRpcPropertiesTest::id, id -> {
             JsonRpcMessage.Request r = new JsonRpcMessage.Request(id, "ping", null);
             String wire = new String(JsonRpc.encodeBytes(r), StandardCharsets.UTF_8);
             JsonRpcMessage back = JsonRpc.decode(wire);
@@ -242,18 +243,13 @@ class JsonRpcPropertiesTest {
                 case 2 -> ' ' + r.nextInt(95);
                 default -> r.nextInt(0x10000);
             };
-            if (Character.isSurrogate((char) cp) && cp < 0x10000 || isNoncharacter(cp)
-                    || Character.getType(cp) == Character.PRIVATE_USE) {
+            if (!validInText(cp)) {
                 i--;
                 continue;
             }
             sb.appendCodePoint(cp);
         }
         return sb.toString();
-    }
-
-    private static boolean isNoncharacter(int cp) {
-        return cp >= 0xFDD0 && cp <= 0xFDEF || (cp & 0xFFFE) == 0xFFFE;
     }
 
     private static int anyInt(Random r) {
@@ -286,42 +282,7 @@ class JsonRpcPropertiesTest {
         return r.nextBoolean() ? magnitude.negate() : magnitude;
     }
 
-    // ---- runner ----------------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Check<T> {
-        void accept(T input) throws Exception;
-    }
-
-    /** Seed of random case {@code i}: a SplitMix64 step from the base seed, so neighbouring cases are unrelated. */
-    private static long caseSeed(int i) {
-        long z = BASE_SEED + (i + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** Checks the property on every edge case, then on {@code tries} inputs generated from per-case seeds. */
-    private static <T> void forAll(int tries, List<T> edgeCases, Function<Random, T> generator, Check<T> property) {
-        for (int i = 0; i < edgeCases.size(); i++) {
-            check(property, edgeCases.get(i), "edge case #" + i);
-        }
-        for (int i = 0; i < tries; i++) {
-            long seed = caseSeed(i);
-            check(property, generator.apply(new Random(seed)),
-                    "case " + i + " of " + tries + ", generated from new Random(" + seed + "L) (base seed "
-                            + BASE_SEED + "L)");
-        }
-    }
-
-    private static <T> void check(Check<T> property, T input, String where) {
-        try {
-            property.accept(input);
-        } catch (AssertionError | Exception e) {
-            throw new AssertionError("property falsified by " + where + "\n  input: " + describe(input)
-                    + "\n  " + e, e);
-        }
-    }
+    // ---- failure messages ------------------------------------------------------------------------------------------
 
     private static String describe(Object input) {
         return switch (input) {
@@ -334,19 +295,5 @@ class JsonRpcPropertiesTest {
             case JsonNode n -> n.getNodeType() + " " + escape(n.toString());
             default -> escape(String.valueOf(input));
         };
-    }
-
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.chars().forEach(c -> {
-            if (c == '\\') {
-                sb.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format("\\u%04x", c));
-            }
-        });
-        return sb.toString();
     }
 }

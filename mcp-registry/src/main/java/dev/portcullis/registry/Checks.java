@@ -16,10 +16,10 @@ import dev.portcullis.mcp.UpstreamTarget;
 final class Checks {
     static final String NAME_EXPECTED = "[a-z0-9][a-z0-9-]{0,47}";
     static final String TOOL_PREFIX_EXPECTED = "[A-Za-z0-9_.-]{0,64}";
-    static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     static final String VERSION_EXPECTED = "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}, not 'latest'";
-    static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
-    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final int MAX_TITLE = 100;
     static final int MAX_DESCRIPTION = 1000;
     static final Duration MIN_CONNECT = Duration.ofMillis(100);
@@ -70,6 +70,30 @@ final class Checks {
     }
 
     /**
+     * @param version a candidate registration version
+     * @return whether it matches {@value #VERSION_EXPECTED}
+     */
+    static boolean version(String version) {
+        return VERSION.matcher(version).matches() && !version.equalsIgnoreCase("latest");
+    }
+
+    /**
+     * @param name a candidate header name
+     * @return whether it is an RFC 9110 token of at most 128 characters
+     */
+    static boolean headerName(String name) {
+        return HEADER_NAME.matcher(name).matches();
+    }
+
+    /**
+     * @param name a candidate environment variable name
+     * @return whether it matches {@code [A-Za-z_][A-Za-z0-9_]{0,127}}
+     */
+    static boolean envName(String name) {
+        return ENV_NAME.matcher(name).matches();
+    }
+
+    /**
      * Checks a target; each problem goes to {@code problems} as (relative field path, reason).
      */
     static void target(UpstreamTarget target, BiConsumer<String, String> problems) {
@@ -96,7 +120,7 @@ final class Checks {
                     }
                 }
                 for (Map.Entry<String, String> e : stdio.env().entrySet()) {
-                    if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                    if (!envName(e.getKey())) {
                         problems.accept("env." + printable(e.getKey()), "invalid name (expected: [A-Za-z_][A-Za-z0-9_]*)");
                     } else if (e.getValue().indexOf('\0') >= 0) {
                         problems.accept("env." + e.getKey(), "value contains NUL");
@@ -128,7 +152,7 @@ final class Checks {
     static void headers(Map<String, String> headers, BiConsumer<String, String> problems) {
         for (Map.Entry<String, String> e : headers.entrySet()) {
             String name = e.getKey();
-            if (!HEADER_NAME.matcher(name).matches()) {
+            if (!headerName(name)) {
                 problems.accept("headers." + printable(name), "invalid header name (expected: an RFC 9110 token)");
             } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 problems.accept("headers." + name, "reserved header (set by the HTTP client or the MCP transport)");

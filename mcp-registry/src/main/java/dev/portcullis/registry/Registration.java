@@ -100,6 +100,31 @@ public record Registration(String name, String title, String description, String
     }
 
     /**
+     * @param version a candidate registration version
+     * @return whether it is a valid version, {@code [0-9A-Za-z][0-9A-Za-z.+_-]{0,63}} but not {@code latest}
+     */
+    public static boolean validVersion(String version) {
+        return Checks.version(version);
+    }
+
+    /**
+     * @param name a candidate name of a static upstream header
+     * @return whether it is an RFC 9110 token of at most 128 characters (reserved headers are checked
+     *         separately, when the registration is built)
+     */
+    public static boolean validHeaderName(String name) {
+        return Checks.headerName(name);
+    }
+
+    /**
+     * @param name a candidate environment variable name for a stdio upstream
+     * @return whether it is valid, {@code [A-Za-z_][A-Za-z0-9_]{0,127}}
+     */
+    public static boolean validEnvName(String name) {
+        return Checks.envName(name);
+    }
+
+    /**
      * Validates and applies defaults.
      *
      * @throws IllegalArgumentException naming the first invalid field, e.g.
@@ -120,7 +145,7 @@ public record Registration(String name, String title, String description, String
                     + " characters (expected: at most " + Checks.MAX_DESCRIPTION + ")");
         }
         Objects.requireNonNull(version, "version");
-        if (!Checks.VERSION.matcher(version).matches() || version.equalsIgnoreCase("latest")) {
+        if (!Checks.version(version)) {
             throw new IllegalArgumentException("version: " + Checks.printable(version) + " (expected: " + Checks.VERSION_EXPECTED + ")");
         }
         Objects.requireNonNull(target, "target");

@@ -91,7 +91,7 @@ final class RegistrationJson {
                     + Checks.MAX_DESCRIPTION + ")");
         }
         String version = string(body, "version", DEFAULT_VERSION, false);
-        if (version != null && (!Checks.VERSION.matcher(version).matches() || version.equalsIgnoreCase("latest"))) {
+        if (version != null && !Checks.version(version)) {
             problem("version", "'" + Checks.printable(version) + "' (expected: " + Checks.VERSION_EXPECTED + ")");
         }
         String prefix = string(body, "toolPrefix", null, false);
@@ -216,7 +216,7 @@ final class RegistrationJson {
         }
         Map<String, String> env = stringMap(t, "env", "transport.", false);
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!Checks.ENV_NAME.matcher(e.getKey()).matches()) {
+            if (!Checks.envName(e.getKey())) {
                 problem("transport.env." + Checks.printable(e.getKey()), "invalid name (expected: [A-Za-z_][A-Za-z0-9_]*)");
             } else if (e.getValue().indexOf('\0') >= 0) {
                 problem("transport.env." + e.getKey(), "value contains NUL");

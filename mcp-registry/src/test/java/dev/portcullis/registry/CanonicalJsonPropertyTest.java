@@ -1,5 +1,7 @@
 package dev.portcullis.registry;
 
+import static dev.portcullis.mcp.testing.PropertyChecks.escape;
+import static dev.portcullis.mcp.testing.PropertyChecks.validInText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -8,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,20 +17,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import dev.portcullis.mcp.testing.PropertyChecks;
+
 /**
- * Properties of canonical JSON, each checked over listed edge cases and then over many pseudo-random inputs.
- * Case {@code i} is generated from {@code new Random(caseSeed(i))}; a failure reports that seed and the input, so
- * calling the generator with {@code new Random(seed)} rebuilds it. The base seed is fixed so every run checks the
- * same cases; {@code -Dportcullis.property.seed=N} explores another sequence.
+ * Properties of canonical JSON, each checked over listed edge cases and then over many pseudo-random inputs
+ * ({@link PropertyChecks}: a failure names the seed that rebuilds its input).
  */
 class CanonicalJsonPropertyTest {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final long BASE_SEED = Long.getLong("portcullis.property.seed", 0x9E3779B97F4A7C15L);
+    private static final PropertyChecks PROPERTIES = new PropertyChecks(CanonicalJsonPropertyTest::describe);
     private static final int MAX_DEPTH = 3;
 
     @Test
     void fingerprintIsInvariantUnderKeyPermutation() {
-        forAll(300, permutationEdgeCases(), r -> new Permutation(tool(r), r.nextLong()), c -> {
+        PROPERTIES.forAll(300, permutationEdgeCases(), r -> new Permutation(tool(r), r.nextLong()), c -> {
             ObjectNode shuffled = (ObjectNode) permute(c.tool(), new Random(c.seed()));
             assertThat(ToolFingerprint.of(shuffled)).isEqualTo(ToolFingerprint.of(c.tool()));
         });
@@ -37,7 +38,7 @@ class CanonicalJsonPropertyTest {
 
     @Test
     void canonicalTextReparsesToAnEqualTree() {
-        forAll(300, toolEdgeCases(), CanonicalJsonPropertyTest::tool, tool -> {
+        PROPERTIES.forAll(300, toolEdgeCases(), CanonicalJsonPropertyTest::tool, tool -> {
             byte[] canonical = CanonicalJson.canonicalize(tool);
             JsonNode reparsed = Fixtures.JSON.readTree(canonical);
             assertThat(CanonicalJson.canonicalize(reparsed)).isEqualTo(canonical);
@@ -46,7 +47,7 @@ class CanonicalJsonPropertyTest {
 
     @Test
     void numbersRoundTripThroughTheirCanonicalText() {
-        forAll(2000, DOUBLE_EDGE_CASES, CanonicalJsonPropertyTest::finiteDouble, d -> {
+        PROPERTIES.forAll(2000, DOUBLE_EDGE_CASES, CanonicalJsonPropertyTest::finiteDouble, d -> {
             assertThat(Double.isFinite(d)).as("generated a finite double").isTrue();
             String text = CanonicalJson.formatDouble(d);
             assertThat(Double.parseDouble(text)).isEqualTo(d == 0 ? 0.0 : d);
@@ -158,17 +159,11 @@ class CanonicalJsonPropertyTest {
                 case 2, 3 -> 'a' + r.nextInt(4); // few distinct letters, so keys share prefixes
                 default -> r.nextInt(0x10000);
             };
-            boolean valid = !(cp < 0x10000 && Character.isSurrogate((char) cp)) && !isNoncharacter(cp)
-                    && Character.getType(cp) != Character.PRIVATE_USE;
-            if (valid && sb.length() + Character.charCount(cp) <= maxLength) {
+            if (validInText(cp) && sb.length() + Character.charCount(cp) <= maxLength) {
                 sb.appendCodePoint(cp);
             }
         }
         return sb.toString();
-    }
-
-    private static boolean isNoncharacter(int cp) {
-        return cp >= 0xFDD0 && cp <= 0xFDEF || (cp & 0xFFFE) == 0xFFFE;
     }
 
     private static int anyInt(Random r) {
@@ -234,42 +229,7 @@ class CanonicalJsonPropertyTest {
         return node;
     }
 
-    // ---- runner ----------------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Check<T> {
-        void accept(T input) throws Exception;
-    }
-
-    /** Seed of random case {@code i}: a SplitMix64 step from the base seed, so neighbouring cases are unrelated. */
-    private static long caseSeed(int i) {
-        long z = BASE_SEED + (i + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** Checks the property on every edge case, then on {@code tries} inputs generated from per-case seeds. */
-    private static <T> void forAll(int tries, List<T> edgeCases, Function<Random, T> generator, Check<T> property) {
-        for (int i = 0; i < edgeCases.size(); i++) {
-            check(property, edgeCases.get(i), "edge case #" + i);
-        }
-        for (int i = 0; i < tries; i++) {
-            long seed = caseSeed(i);
-            check(property, generator.apply(new Random(seed)),
-                    "case " + i + " of " + tries + ", generated from new Random(" + seed + "L) (base seed "
-                            + BASE_SEED + "L)");
-        }
-    }
-
-    private static <T> void check(Check<T> property, T input, String where) {
-        try {
-            property.accept(input);
-        } catch (AssertionError | Exception e) {
-            throw new AssertionError("property falsified by " + where + "\n  input: " + describe(input)
-                    + "\n  " + e, e);
-        }
-    }
+    // ---- failure messages ------------------------------------------------------------------------------------------
 
     private static String describe(Object input) {
         return switch (input) {
@@ -278,19 +238,5 @@ class CanonicalJsonPropertyTest {
                     escape(tool.toString()) + ", shuffled with seed " + seed + "L";
             default -> escape(String.valueOf(input));
         };
-    }
-
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.chars().forEach(c -> {
-            if (c == '\\') {
-                sb.append("\\\\");
-            } else if (c >= 0x20 && c < 0x7f) {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format("\\u%04x", c));
-            }
-        });
-        return sb.toString();
     }
 }

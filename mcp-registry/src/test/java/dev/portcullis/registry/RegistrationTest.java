@@ -208,6 +208,28 @@ class RegistrationTest {
         }
     }
 
+    @Nested
+    class Predicates {
+        @ParameterizedTest
+        @CsvSource({"1.0.0, true", "2024-01_rc+1, true", "latest, false", "Latest, false", "^1.2.3, false",
+                "'', false"})
+        void validVersionRejectsRangesAndLatest(String version, boolean valid) {
+            assertThat(Registration.validVersion(version)).isEqualTo(valid);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"X-Tenant, true", "x_a.b~1, true", "'', false", "'X Tenant', false", "X-Tenant:, false"})
+        void validHeaderNameAcceptsRfc9110Tokens(String name, boolean valid) {
+            assertThat(Registration.validHeaderName(name)).isEqualTo(valid);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"LOG_LEVEL, true", "_x1, true", "'', false", "1ABC, false", "A-B, false"})
+        void validEnvNameAcceptsShellNames(String name, boolean valid) {
+            assertThat(Registration.validEnvName(name)).isEqualTo(valid);
+        }
+    }
+
     private static Registration reg(String name) {
         return new Registration(name, "", "", "1.0.0", http(name, "https://x.example/mcp", Map.of()), null, true,
                 Registration.Source.ADMIN, T0);

@@ -86,6 +86,30 @@ class GatewayHttpTest {
         return HttpRequest.newBuilder(URI.create(gateway.baseUri() + path)).timeout(Duration.ofSeconds(10));
     }
 
+    /** POSTs a body of the given media type to the echo route. */
+    private HttpResponse<String> postEcho(String contentType, HttpRequest.BodyPublisher body) throws Exception {
+        return send(request("/test/echo").header("Content-Type", contentType).POST(body));
+    }
+
+    /** POSTs {@code json} as {@code application/json} to the echo route. */
+    private HttpResponse<String> postJson(String json) throws Exception {
+        return postEcho("application/json", HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** Writes raw bytes on a fresh connection and reads everything the gateway answers until it closes. */
+    private String rawExchange(String request) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes());
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes());
+        }
+    }
+
+    private static String requestId(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Request-Id").orElseThrow();
+    }
+
     private static JsonNode problem(HttpResponse<String> response) throws Exception {
         assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
         JsonNode problem = JSON.readTree(response.body());
@@ -121,7 +145,7 @@ class GatewayHttpTest {
         void everyResponseCarriesARequestIdAndASpan() throws Exception {
             HttpResponse<String> response = send(request("/observe/health"));
 
-            String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+            String requestId = requestId(response);
             assertThat(requestId).matches("[0-9a-f]{24}");
             // the span ends in the filter after the response has been written: wait for it, briefly
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -138,8 +162,8 @@ class GatewayHttpTest {
 
         @Test
         void requestIdsAreUnique() throws Exception {
-            String first = send(request("/observe/health")).headers().firstValue("X-Request-Id").orElseThrow();
-            String second = send(request("/observe/health")).headers().firstValue("X-Request-Id").orElseThrow();
+            String first = requestId(send(request("/observe/health")));
+            String second = requestId(send(request("/observe/health")));
 
             assertThat(first).isNotEqualTo(second);
         }
@@ -154,7 +178,7 @@ class GatewayHttpTest {
             assertThat(response.statusCode()).isEqualTo(404);
             JsonNode problem = problem(response);
             assertThat(problem.path("code").asText()).isEqualTo("not-found");
-            assertThat(problem.path("requestId").asText()).isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(problem.path("requestId").asText()).isEqualTo(requestId(response));
         }
 
         @Test
@@ -169,15 +193,10 @@ class GatewayHttpTest {
         @Test
         void oversizedBodyWithContentLengthIsRejectedBeforeItIsSent() throws Exception {
             // a raw socket: the gateway must answer from the headers alone, without waiting for the body
-            try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write(("POST /test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + (MAX_BODY + 1) + "\r\n\r\n").getBytes());
-                socket.getOutputStream().flush();
-                String answer = new String(socket.getInputStream().readAllBytes());
-                assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
-                        .contains("\"code\":\"body-too-large\"");
-            }
+            String answer = rawExchange("POST /test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + (MAX_BODY + 1) + "\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                    .contains("\"code\":\"body-too-large\"");
         }
 
         @Test
@@ -186,11 +205,10 @@ class GatewayHttpTest {
             List<byte[]> chunks = new java.util.ArrayList<>(java.util.Collections.nCopies(10, chunk));
             chunks.addFirst("{\"a\":\"".getBytes());
             chunks.add("\"}".getBytes());
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+            HttpResponse<String> response = postEcho("application/json",
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
                             java.util.Collections.enumeration(chunks.stream()
-                                    .map(java.io.ByteArrayInputStream::new).toList())))));
+                                    .map(java.io.ByteArrayInputStream::new).toList()))));
 
             assertThat(response.statusCode()).isEqualTo(413);
             assertThat(problem(response).path("code").asText()).isEqualTo("body-too-large");
@@ -198,9 +216,7 @@ class GatewayHttpTest {
 
         @Test
         void malformedJsonSaysWhereWithoutEchoingTheBody() throws Exception {
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"password\": \"hunter2\",\n  oops}")));
+            HttpResponse<String> response = postJson("{\"password\": \"hunter2\",\n  oops}");
 
             assertThat(response.statusCode()).isEqualTo(400);
             JsonNode problem = problem(response);
@@ -210,9 +226,7 @@ class GatewayHttpTest {
 
         @Test
         void emptyJsonBodyIsMalformed() throws Exception {
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> response = postEcho("application/json", HttpRequest.BodyPublishers.noBody());
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(problem(response).path("code").asText()).isEqualTo("malformed-json");
@@ -220,9 +234,7 @@ class GatewayHttpTest {
 
         @Test
         void duplicateKeysAreMalformed() throws Exception {
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1,\"a\":2}")));
+            HttpResponse<String> response = postJson("{\"a\":1,\"a\":2}");
 
             assertThat(response.statusCode()).isEqualTo(400);
         }
@@ -230,9 +242,7 @@ class GatewayHttpTest {
         @Test
         void excessiveNestingIsMalformed() throws Exception {
             String deep = "[".repeat(5000) + "]".repeat(5000);
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(deep)));
+            HttpResponse<String> response = postJson(deep);
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(problem(response).path("code").asText()).isEqualTo("malformed-json");
@@ -240,9 +250,7 @@ class GatewayHttpTest {
 
         @Test
         void nonJsonMediaTypeIsUnsupported() throws Exception {
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "text/plain")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+            HttpResponse<String> response = postEcho("text/plain", HttpRequest.BodyPublishers.ofString("{}"));
 
             assertThat(response.statusCode()).isEqualTo(415);
             assertThat(problem(response).path("code").asText()).isEqualTo("unsupported-media-type");
@@ -250,9 +258,8 @@ class GatewayHttpTest {
 
         @Test
         void validJsonPassesThrough() throws Exception {
-            HttpResponse<String> response = send(request("/test/echo")
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":[1,2]}")));
+            HttpResponse<String> response = postEcho("application/json; charset=utf-8",
+                    HttpRequest.BodyPublishers.ofString("{\"a\":[1,2]}"));
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree("{\"a\":[1,2]}"));
@@ -270,12 +277,8 @@ class GatewayHttpTest {
 
         @Test
         void garbageRequestLineIsBadRequest() throws Exception {
-            try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes());
-                String answer = new String(socket.getInputStream().readAllBytes());
-                assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
-            }
+            String answer = rawExchange("NOT HTTP AT ALL\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
         }
     }
 
@@ -288,9 +291,7 @@ class GatewayHttpTest {
         CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);
         Thread.sleep(200);
         assertThat(closing).isNotDone();
-        HttpResponse<String> refused = send(request("/test/echo")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> refused = postJson("{}");
         HttpResponse<String> readiness = send(request("/observe/health/ready"));
         releaseSlow.countDown();
 

@@ -237,9 +237,9 @@ public final class Authenticator {
         String tokenId;
         IssuerVerifier issuer;
         Map<String, Object> claims;
-        String digest = null;
+        // the key of both caches and the fallback token id; computed once, the token itself is never kept
+        String digest = Introspector.sha256(token);
         if (looksLikeJwt(token)) {
-            digest = Introspector.sha256(token);
             Verified known = verified.get(digest);
             if (known != null && now.isBefore(known.until())) {
                 claims = known.claims();
@@ -262,7 +262,7 @@ public final class Authenticator {
             if (introspector.isEmpty()) {
                 throw new Reject(AuthFailure.OPAQUE_NOT_SUPPORTED, "opaque token and no introspection configured");
             }
-            claims = introspector.get().introspect(token);
+            claims = introspector.get().introspect(token, digest);
             issuer = issuers.get(introspector.get().issuer());
             Object iss = claims.get("iss");
             if (iss != null && !issuer.issuer().equals(iss)) {
@@ -270,9 +270,8 @@ public final class Authenticator {
             }
         }
         checkClaims(claims, issuer, request.path(), now);
-        String tokenDigest = digest;
         tokenId = Claims.string(claims, "jti").filter(j -> j.length() <= 256)
-                .orElseGet(() -> "sha256:" + (tokenDigest != null ? tokenDigest : Introspector.sha256(token)).substring(0, 32));
+                .orElseGet(() -> "sha256:" + digest.substring(0, 32));
         Caller caller = caller(claims, issuer, tokenId, request.clientIp());
         checkPinning(claims, request.clientIp(), tokenId);
         for (String scope : requiredScopes) {

@@ -51,13 +51,15 @@ final class Introspector {
     }
 
     /**
+     * @param token  the opaque token
+     * @param digest the token's {@link #sha256(String)}, the cache key (the caller derives the token id from
+     *               it too, so it is computed once per request)
      * @return the active token's claims
      * @throws Reject {@link AuthFailure#INACTIVE} or {@link AuthFailure#IDP_UNAVAILABLE}
      */
-    Map<String, Object> introspect(String token) throws Reject {
-        String key = sha256(token);
+    Map<String, Object> introspect(String token, String digest) throws Reject {
         Instant now = clock.instant();
-        Entry cached = cache.get(key);
+        Entry cached = cache.get(digest);
         if (cached != null && now.isBefore(cached.until())) {
             if (cached.claims() == null) {
                 throw new Reject(AuthFailure.INACTIVE, "cached inactive answer");
@@ -84,14 +86,14 @@ final class Introspector {
         TokenIntrospectionSuccessResponse success = response.toSuccessResponse();
         Instant until = now.plus(config.cacheTtl());
         if (!success.isActive()) {
-            remember(key, new Entry(null, until));
+            remember(digest, new Entry(null, until));
             throw new Reject(AuthFailure.INACTIVE, "introspection: not active");
         }
         Map<String, Object> claims = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(success.toJSONObject()));
         if (success.getExpirationTime() != null && success.getExpirationTime().toInstant().isBefore(until)) {
             until = success.getExpirationTime().toInstant();
         }
-        remember(key, new Entry(claims, until));
+        remember(digest, new Entry(claims, until));
         return claims;
     }
 

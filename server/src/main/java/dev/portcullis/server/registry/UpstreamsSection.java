@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import dev.portcullis.mcp.ProtocolVersion;
 import dev.portcullis.mcp.UpstreamTarget;
@@ -46,9 +45,6 @@ public final class UpstreamsSection {
     /** Section name. */
     public static final String SECTION = "upstreams";
 
-    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Set<String> KEYS = Set.of("name", "title", "description", "version", "enabled", "pinning",
             "url", "headers", "command", "env", "working-dir", "era", "tool-prefix", "connect-timeout", "request-timeout",
             "openapi");
@@ -127,7 +123,7 @@ public final class UpstreamsSection {
             ok = false;
         }
         String version = r.string(node.get("version"), "1.0.0");
-        if (!VERSION.matcher(version).matches() || version.equalsIgnoreCase("latest")) {
+        if (!Registration.validVersion(version)) {
             r.problem(node.get("version"), "'" + version + "' (expected: [0-9A-Za-z][0-9A-Za-z.+_-]{0,63}, not 'latest')");
             ok = false;
         }
@@ -318,12 +314,12 @@ public final class UpstreamsSection {
         }
         for (Config child : node.asNodeList().orElse(List.of())) {
             String value = r.string(child, "");
-            if (headers && (!HEADER_NAME.matcher(child.name()).matches() || value.matches("(?s).*[\\r\\n].*"))) {
+            if (headers && (!Registration.validHeaderName(child.name()) || value.matches("(?s).*[\\r\\n].*"))) {
                 // never echo the value: it may be a credential
                 r.problem(child, "not a valid header (expected: a token name and a value without line breaks)");
                 continue;
             }
-            if (!headers && !ENV_NAME.matcher(child.name()).matches()) {
+            if (!headers && !Registration.validEnvName(child.name())) {
                 r.problem(child, "not a valid environment variable name (expected: [A-Za-z_][A-Za-z0-9_]*)");
                 continue;
             }

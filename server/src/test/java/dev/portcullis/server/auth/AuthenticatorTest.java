@@ -400,6 +400,15 @@ class AuthenticatorTest {
         }
 
         @Test
+        void identifiesAnOpaqueTokenWithoutJtiByItsDigest() throws Exception {
+            idp.introspectionAnswer = active(RESOURCE);
+            Caller c = caller(run(introspecting(Duration.ofSeconds(60)), "opaque-token-2"));
+            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest("opaque-token-2".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(c.tokenId()).isEqualTo("sha256:" + sha256.substring(0, 32));
+        }
+
+        @Test
         void rejectsAnInactiveTokenAndCachesThatToo() {
             idp.introspectionAnswer = "{\"active\":false}";
             Authenticator a = introspecting(Duration.ofSeconds(60));

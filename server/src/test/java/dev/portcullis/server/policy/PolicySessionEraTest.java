@@ -1,5 +1,6 @@
 package dev.portcullis.server.policy;
 
+import static dev.portcullis.server.policy.PolicyGateway.POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -19,20 +20,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-import dev.portcullis.server.GatewayApp;
-import dev.portcullis.server.demo.DemoUpstream;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The policy enforced for session-era (2025-11-25) clients speaking raw Streamable HTTP: initialize,
  * then requests with {@code Mcp-Session-Id}, and the GET stream on which a policy reload arrives as
- * {@code notifications/tools/list_changed}. Same gateway set-up and policy as {@link PolicyEnforcementTest}.
+ * {@code notifications/tools/list_changed}. Same gateway set-up and policy as {@link PolicyEnforcementTest}
+ * ({@link PolicyGateway}).
  */
 class PolicySessionEraTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,39 +37,11 @@ class PolicySessionEraTest {
     private static final String VERSION = "2025-11-25";
     private static final Duration NOTIFICATION_WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
-    private static Path policyFile;
-    private static DemoUpstream upstream;
-    private static GatewayApp app;
-    private static String alice;
-    private static String bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        policyFile = dir.resolve("policy.yaml");
-        Files.writeString(policyFile, PolicyEnforcementTest.POLICY);
-        upstream = DemoUpstream.start();
-        app = PolicyEnforcementTest.startGateway(upstream, policyFile);
-        alice = PolicyEnforcementTest.demoToken(app, "alice");
-        bob = PolicyEnforcementTest.demoToken(app, "bob");
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (app != null) {
-                app.close();
-            }
-        } finally {
-            if (upstream != null) {
-                upstream.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final PolicyGateway gateway = new PolicyGateway();
 
     private static URI mcpUri() {
-        return URI.create(app.gateway().baseUri() + "/mcp");
+        return gateway.uri("/mcp");
     }
 
     /** A JSON-RPC answer and the HTTP status it came with. */
@@ -261,7 +230,7 @@ class PolicySessionEraTest {
 
     @Test
     void aliceInASessionSeesHerToolsAndAHiddenToolAnswersLikeAMissingOne() throws Exception {
-        try (SessionClient client = new SessionClient(alice)) {
+        try (SessionClient client = new SessionClient(gateway.alice())) {
             assertThat(client.tools()).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time",
                     "demo__create_invoice");
             // echo: entitled but outside the persona
@@ -272,7 +241,7 @@ class PolicySessionEraTest {
 
     @Test
     void bobInASessionSeesOnlyReadOnlyToolsAndAWriteToolAnswersLikeAMissingOne() throws Exception {
-        try (SessionClient client = new SessionClient(bob)) {
+        try (SessionClient client = new SessionClient(gateway.bob())) {
             assertThat(client.tools()).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time");
             // create_invoice: in alice's view, not in bob's (his entitlement grants read only)
             assertHiddenAnswersLikeMissing(client, "demo__create_invoice");
@@ -283,20 +252,20 @@ class PolicySessionEraTest {
 
     @Test
     void aPolicyReloadThatChangesTheViewIsAnnouncedOnTheGetStream() throws Exception {
-        PolicyFeature policy = app.gateway().capability(PolicyFeature.class).orElseThrow();
+        PolicyFeature policy = gateway.policy();
         String before = policy.policyVersion();
-        try (SessionClient client = new SessionClient(alice); GetStream stream = client.openGetStream()) {
+        try (SessionClient client = new SessionClient(gateway.alice()); GetStream stream = client.openGetStream()) {
             assertThat(client.tools()).containsExactlyInAnyOrder("demo__lookup_customer", "demo__get_time",
                     "demo__create_invoice");
             // the priming event shows the stream is attached: what is appended from now on reaches it
             stream.await("priming event", l -> l.startsWith("id:"));
             assertThat(stream.messages()).as("nothing announced before the policy changes").isEmpty();
 
-            Path next = dir.resolve("policy.yaml.next");
-            Files.writeString(next, PolicyEnforcementTest.POLICY.replace(
+            Path next = gateway.policyFile().resolveSibling("policy.yaml.next");
+            Files.writeString(next, POLICY.replace(
                     "tools: [lookup_customer, create_invoice, get_time]",
                     "tools: [lookup_customer, create_invoice, get_time, echo]"));
-            Files.move(next, policyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(next, gateway.policyFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
             stream.await("notifications/tools/list_changed",
                     l -> isNotification(l, "notifications/tools/list_changed"));
@@ -305,7 +274,7 @@ class PolicySessionEraTest {
                     "demo__create_invoice", "demo__echo");
             assertSucceeds(client.call("demo__echo"));
         } finally {
-            Files.writeString(policyFile, PolicyEnforcementTest.POLICY);
+            Files.writeString(gateway.policyFile(), POLICY);
             assertThat(policy.reload().lastError()).isEmpty();
             assertThat(policy.policyVersion()).isEqualTo(before);
         }
