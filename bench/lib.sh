@@ -62,7 +62,8 @@ ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 # measure_cells: warms every target of TARGETS up for WARMUP seconds at the highest of CONNS (with WARMING=1
 # in load's environment), then runs the
 # script's own `load TARGET CONNECTIONS SECONDS` (which prints wrk-checks.lua's RESULT line) for every
-# connection count and target, DURATION seconds each; fills the global arrays RPS, P50, P99, BAD and LOAD
+# connection count and target, DURATION seconds each, each cell first run unmeasured for CELL_WARMUP_S seconds
+# (default 0) in exactly the way it is then measured (same connections, same pacing); fills the global arrays RPS, P50, P99, BAD and LOAD
 # (load average at the end of the cell), keyed "name,connections". Progress goes to stderr.
 measure_cells() {
   local max_conns t c name out line
@@ -75,6 +76,9 @@ measure_cells() {
   for c in "${CONNS[@]}"; do
     for t in "${TARGETS[@]}"; do
       name="${t%%|*}"
+      if [ "${CELL_WARMUP_S:-0}" -gt 0 ]; then
+        load "$t" "$c" "$CELL_WARMUP_S" >/dev/null
+      fi
       out=$(load "$t" "$c" "$DURATION")
       line=$(grep '^RESULT' <<<"$out" || true)
       [ -n "$line" ] || { echo "no result for $name at $c connections: $out" >&2; exit 1; }

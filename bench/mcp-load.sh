@@ -18,6 +18,13 @@
 #   PACE_MS (whole milliseconds: paced load instead of saturation — every connection waits PACE_MS after each
 #   answer before sending its next request, so direct and gateway are offered about the same rate, below what
 #   either can serve, and the added latency is not queueing behind a saturated CPU; warm-up stays unpaced).
+#   CELL_WARMUP_S (default 10: each cell first runs unmeasured this long with its own connections and pacing.
+#   A JVM that has run one load pattern deoptimises and recompiles code when the pattern changes — connection
+#   count, pacing, era — and keeps recompiling rarely taken branches for a minute or more; on a gateway confined
+#   to one CPU the compiler threads take that CPU from the requests (a 40–85 ms C2 compile of a hot method
+#   roughly halves the CPU the requests get while it runs). Measured: paced 8-connection windows of 10 s right
+#   after a switch from saturation had p99 2.7, 0.75, 0.64, 0.53 ms. The cell warm-up measures closer to the
+#   steady state; 0 measures the transition; WARMUP_S of 30 or more per target is advised for p99 figures).
 #
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
@@ -34,6 +41,7 @@ shift || true
 CONNS=("$@")
 [ ${#CONNS[@]} -gt 0 ] || CONNS=(1 8 32)
 WARMUP="${WARMUP_S:-10}"
+export CELL_WARMUP_S="${CELL_WARMUP_S:-10}"
 PORT_UP=18811
 PORT_OFF=18812
 PORT_ON=18813
@@ -183,7 +191,7 @@ echo
 isolation="the unused gateway paused during each cell"; [ "${BENCH_ISOLATE:-1}" = 1 ] || isolation="both gateways always running"
 pacing="saturating (each connection sends its next request as soon as an answer arrives)"
 [ -n "${PACE_MS:-}" ] && pacing="paced: each connection waits ${PACE_MS} ms after each answer"
-echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell, ${WARMUP}s warm-up per target; $pacing"
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell after ${CELL_WARMUP_S}s unmeasured in the same pattern, ${WARMUP}s warm-up per target; $pacing"
 echo
 echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|"
