@@ -268,7 +268,7 @@ abstract class BaseConnection implements UpstreamConnection {
             if (n >= options.maxInputRounds()) {
                 throw failure("too many input rounds", null);
             }
-            ObjectNode next = base.deepCopy();
+            ObjectNode next = JsonRpc.copyOuter(base);
             if (result.get("inputRequests") instanceof ObjectNode requests && !requests.isEmpty()) {
                 next.set("inputResponses", askAll(f, requests));
             }

@@ -129,7 +129,7 @@ final class HttpSessionConnection extends BaseConnection {
     @Override
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
-            ObjectNode p = params == null ? null : params.deepCopy();
+            ObjectNode p = params == null ? null : JsonRpc.copyOuter(params);
             if (p != null) {
                 mapProgressToken(p, f);
             }

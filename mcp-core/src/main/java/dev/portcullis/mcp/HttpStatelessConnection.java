@@ -146,7 +146,7 @@ final class HttpStatelessConnection extends BaseConnection {
     @Override
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
-            ObjectNode base = JsonRpc.copyParams(params);
+            ObjectNode base = JsonRpc.copyOuter(params);
             mapProgressToken(base, f);
             addStatelessMeta(base, exchange);
             JsonNode result;

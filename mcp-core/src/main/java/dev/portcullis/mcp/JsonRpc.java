@@ -288,11 +288,23 @@ public final class JsonRpc {
     }
 
     /**
-     * Copies {@code params} deeply (or returns an empty object), so a connection can add {@code _meta}
-     * without touching the caller's tree.
+     * Copies the two levels of a message's params or result that the gateway changes: the object itself and its
+     * {@code _meta} object are new, every other value is shared with the original. Change the copy only at its
+     * top level or inside its {@code _meta}; that never touches the original, and nothing below is copied (a
+     * tool call's arguments can be large).
+     *
+     * @param object the params or result; null for none
+     * @return the copy; an empty object for null
      */
-    static ObjectNode copyParams(ObjectNode params) {
-        return params == null ? MAPPER.getNodeFactory().objectNode() : params.deepCopy();
+    public static ObjectNode copyOuter(ObjectNode object) {
+        ObjectNode copy = MAPPER.getNodeFactory().objectNode();
+        if (object != null) {
+            copy.setAll(object);
+            if (object.get("_meta") instanceof ObjectNode meta) {
+                copy.set("_meta", MAPPER.getNodeFactory().objectNode().setAll(meta));
+            }
+        }
+        return copy;
     }
 
     private static JsonRpcException invalid(String message, JsonNode id) {

@@ -223,7 +223,7 @@ final class StdioConnection extends BaseConnection {
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
             awaitReady(f);
-            ObjectNode base = params == null ? null : params.deepCopy();
+            ObjectNode base = params == null ? null : JsonRpc.copyOuter(params);
             if (Boolean.TRUE.equals(stateless)) {
                 ObjectNode b = base == null ? F.objectNode() : base;
                 mapProgressToken(b, f);

@@ -20,6 +20,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsonRpcTest {
 
     @Test
+    void copyOuterIsolatesTheTopLevelAndMetaAndSharesTheRest() throws Exception {
+        String json = "{\"name\":\"t\",\"arguments\":{\"a\":[1,2]},\"_meta\":{\"progressToken\":7,\"x\":{\"y\":1}}}";
+        com.fasterxml.jackson.databind.node.ObjectNode original =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JsonRpc.mapper().readTree(json);
+        com.fasterxml.jackson.databind.node.ObjectNode copy = JsonRpc.copyOuter(original);
+        assertThat(copy).isEqualTo(original);
+        copy.put("name", "u");
+        copy.remove("arguments");
+        copy.put("requestState", "s");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("_meta")).put("progressToken", "mapped-1");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("_meta")).remove("x");
+        assertThat(original).isEqualTo(JsonRpc.mapper().readTree(json)); // untouched
+        assertThat(JsonRpc.copyOuter(original).get("arguments")).isSameAs(original.get("arguments")); // not copied
+        assertThat(JsonRpc.copyOuter(null)).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode noMeta = JsonRpc.mapper().createObjectNode().put("k", 1);
+        assertThat(JsonRpc.copyOuter(noMeta)).isEqualTo(noMeta).isNotSameAs(noMeta);
+    }
+
+    @Test
     void decodesToolsCallRequest() throws Exception {
         JsonRpcMessage m = JsonRpc.decode("""
                 {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hi"}}}""");

@@ -581,7 +581,7 @@ public final class McpEndpoint implements AutoCloseable {
 
     private static JsonNode forSessionClient(JsonNode result) {
         if (result instanceof ObjectNode object && object.has("resultType")) {
-            ObjectNode copy = object.deepCopy();
+            ObjectNode copy = JsonRpc.copyOuter(object);
             copy.remove("resultType");
             return copy;
         }
@@ -1004,7 +1004,7 @@ public final class McpEndpoint implements AutoCloseable {
         if (!(result instanceof ObjectNode object)) {
             return result;
         }
-        ObjectNode copy = object.deepCopy();
+        ObjectNode copy = JsonRpc.copyOuter(object);
         copy.put("resultType", "complete");
         if (cacheable) {
             if (!copy.path("ttlMs").canConvertToLong() || copy.path("ttlMs").asLong() < 0) {
@@ -1234,7 +1234,7 @@ public final class McpEndpoint implements AutoCloseable {
 
     /** The client's params minus what belongs to the client-gateway hop (protocol _meta, MRTR fields). */
     private static ObjectNode upstreamParams(ObjectNode params) {
-        ObjectNode copy = params.deepCopy();
+        ObjectNode copy = JsonRpc.copyOuter(params);
         copy.remove("requestState");
         copy.remove("inputResponses");
         if (copy.get("_meta") instanceof ObjectNode meta) {
