@@ -178,7 +178,7 @@ final class Http1Client implements AutoCloseable {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c <= 0x20 || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+            if (c >= TOKEN_CHAR.length || !TOKEN_CHAR[c]) {
                 throw new IllegalArgumentException("invalid header name");
             }
         }
@@ -188,11 +188,21 @@ final class Http1Client implements AutoCloseable {
                 throw new IllegalArgumentException("invalid header value");
             }
         }
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "host", "content-length", "transfer-encoding", "connection", "expect", "upgrade", "keep-alive",
-                 "proxy-connection" -> throw new IllegalArgumentException("restricted header name");
-            default -> {
+        for (String restricted : RESTRICTED_HEADERS) {
+            if (restricted.equalsIgnoreCase(name)) {
+                throw new IllegalArgumentException("restricted header name");
             }
+        }
+    }
+
+    /** RFC 9110 §5.6.2 token characters: visible ASCII except the delimiters. */
+    private static final boolean[] TOKEN_CHAR = new boolean[0x7F];
+    private static final String[] RESTRICTED_HEADERS = {"host", "content-length", "transfer-encoding", "connection",
+        "expect", "upgrade", "keep-alive", "proxy-connection"};
+
+    static {
+        for (char c = 0x21; c < 0x7F; c++) {
+            TOKEN_CHAR[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
         }
     }
 

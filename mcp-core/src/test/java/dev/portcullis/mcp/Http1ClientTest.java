@@ -242,6 +242,49 @@ class Http1ClientTest {
         assertThatThrownBy(() -> Http1Client.checkHeader("Content-Length", "1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Http1Client.checkHeader("Transfer-Encoding", "chunked")).isInstanceOf(IllegalArgumentException.class);
         Http1Client.checkHeader("Authorization", "Bearer x\ty");
+        assertThatThrownBy(() -> Http1Client.checkHeader("kEEp-ALIVE", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Http1Client.checkHeader("X-\u0130", "a")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The header rule against its RFC 9110 statement, on every character below U+0200 and seeded random names. */
+    @Test
+    void headerNamesAreTokensAndValuesHaveNoControlCharacters() {
+        java.util.function.BiPredicate<String, String> rule = (name, value) -> {
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0)) {
+                return false;
+            }
+            if (!value.chars().allMatch(c -> (c >= 0x20 || c == '\t') && c != 0x7F && c <= 0xFF)) {
+                return false;
+            }
+            return !List.of("host", "content-length", "transfer-encoding", "connection", "expect", "upgrade",
+                    "keep-alive", "proxy-connection").contains(name.toLowerCase(java.util.Locale.ROOT));
+        };
+        java.util.Random random = new java.util.Random(20261123);
+        String[] restricted = {"host", "content-length", "transfer-encoding", "connection", "expect", "upgrade",
+            "keep-alive", "proxy-connection", "x-host", "hos", "connections"};
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder name = new StringBuilder();
+            if (n % 4 == 0) { // a restricted name (or a near miss) in random case
+                for (char c : restricted[random.nextInt(restricted.length)].toCharArray()) {
+                    name.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+                }
+            } else {
+                for (int i = random.nextInt(6); i >= 0; i--) {
+                    name.append((char) (random.nextInt(8) == 0 ? random.nextInt(0x200) : 'a' + random.nextInt(26)));
+                }
+            }
+            String value = random.nextInt(4) == 0 ? String.valueOf((char) random.nextInt(0x200)) : "v";
+            boolean accepted;
+            try {
+                Http1Client.checkHeader(name.toString(), value);
+                accepted = true;
+            } catch (IllegalArgumentException e) {
+                accepted = false;
+            }
+            String shown = name.chars().mapToObj(c -> String.format("%04x", c)).toList() + " / "
+                    + value.chars().mapToObj(c -> String.format("%04x", c)).toList();
+            assertThat(accepted).as(shown).isEqualTo(rule.test(name.toString(), value));
+        }
     }
 
     @Test
