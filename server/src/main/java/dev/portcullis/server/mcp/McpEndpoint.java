@@ -1185,12 +1185,9 @@ public final class McpEndpoint implements AutoCloseable {
                             "invalid-params");
                 }
             }
-            default -> {
-                if (scope.aggregated()) {
-                    throw methodNotFound(method);
-                }
-                upstream = catalog.upstreams(scope).getFirst();
-            }
+            // default deny: a method the gateway has no rule for (the tasks utility, vendor extensions) would reach
+            // the upstream without a policy decision, so it is not relayed on /mcp/{upstream} either
+            default -> throw methodNotFound(method);
         }
         UpstreamSpec target = upstream;
         return new Relay(call -> {

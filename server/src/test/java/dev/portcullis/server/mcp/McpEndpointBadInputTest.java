@@ -115,6 +115,26 @@ class McpEndpointBadInputTest {
     }
 
     @Test
+    void methodsWithoutAGatewayRuleAreNotRelayedToAnUpstream() throws Exception {
+        String session = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+        for (String method : List.of("tasks/get", "tasks/result", "tasks/list", "x-vendor/anything")) {
+            HttpResponse<String> r = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method
+                    + "\",\"params\":{\"taskId\":\"t1\"}}", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+            assertThat(error(r).path("code").asInt()).as(method).isEqualTo(-32601);
+            // the gateway's own answer (an upstream's -32601 would not carry the Portcullis reason code)
+            assertThat(error(r).path("data").path("reason").asText()).as(method).isEqualTo("method-not-found");
+        }
+        HttpResponse<String> stateless = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tasks/get\","
+                + "\"params\":{\"taskId\":\"t1\",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}", "MCP-Protocol-Version", "2026-07-28",
+                "Mcp-Method", "tasks/get");
+        assertThat(stateless.statusCode()).isEqualTo(404);
+        assertThat(error(stateless).path("data").path("reason").asText()).isEqualTo("method-not-found");
+    }
+
+    @Test
     void badParamsAreInvalidParams() throws Exception {
         String session = session();
         HttpResponse<String> noName = post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{}}",
