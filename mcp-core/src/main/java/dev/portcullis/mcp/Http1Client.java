@@ -33,6 +33,17 @@ final class Http1Client implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
+    /** RFC 9110 §5.6.2 token characters: visible ASCII except the delimiters. */
+    private static final boolean[] TOKEN_CHAR = new boolean[0x7F];
+    /** Headers that set the framing or the connection: the client writes them itself. */
+    private static final String[] RESTRICTED_HEADERS = {"host", "content-length", "transfer-encoding", "connection",
+        "expect", "upgrade", "keep-alive", "proxy-connection"};
+
+    static {
+        for (char c = 0x21; c < 0x7F; c++) {
+            TOKEN_CHAR[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+        }
+    }
 
     private final String hostHeader;
     private final String target;
@@ -195,16 +206,6 @@ final class Http1Client implements AutoCloseable {
         }
     }
 
-    /** RFC 9110 §5.6.2 token characters: visible ASCII except the delimiters. */
-    private static final boolean[] TOKEN_CHAR = new boolean[0x7F];
-    private static final String[] RESTRICTED_HEADERS = {"host", "content-length", "transfer-encoding", "connection",
-        "expect", "upgrade", "keep-alive", "proxy-connection"};
-
-    static {
-        for (char c = 0x21; c < 0x7F; c++) {
-            TOKEN_CHAR[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-        }
-    }
 
     /** One TCP connection with its read buffer. */
     private static final class Conn {
