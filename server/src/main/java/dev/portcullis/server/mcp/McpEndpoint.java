@@ -1172,7 +1172,8 @@ public final class McpEndpoint implements AutoCloseable {
                     admit(context, "prompt", route.upstream(), JsonRpc.mapper().createObjectNode().put("name", route.original()),
                             () -> McpErrors.error(McpError.INVALID_PARAMS, "Unknown prompt: " + promptName,
                                     "prompt-not-found"));
-                    ((ObjectNode) forwarded.get("ref")).put("name", route.original());
+                    // forwarded shares nested values with the client's params (JsonRpc.copyOuter): a new ref
+                    forwarded.set("ref", ((ObjectNode) ref).deepCopy().put("name", route.original()));
                     upstream = route.upstream();
                 } else if ("ref/resource".equals(ref.path("type").asText())) {
                     String uri = ref.path("uri").asText("");
