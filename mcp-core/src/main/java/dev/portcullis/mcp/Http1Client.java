@@ -33,17 +33,9 @@ final class Http1Client implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
-    /** RFC 9110 §5.6.2 token characters: visible ASCII except the delimiters. */
-    private static final boolean[] TOKEN_CHAR = new boolean[0x7F];
     /** Headers that set the framing or the connection: the client writes them itself. */
     private static final String[] RESTRICTED_HEADERS = {"host", "content-length", "transfer-encoding", "connection",
         "expect", "upgrade", "keep-alive", "proxy-connection"};
-
-    static {
-        for (char c = 0x21; c < 0x7F; c++) {
-            TOKEN_CHAR[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
-        }
-    }
 
     private final String hostHeader;
     private final String target;
@@ -187,11 +179,8 @@ final class Http1Client implements AutoCloseable {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("empty header name");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c >= TOKEN_CHAR.length || !TOKEN_CHAR[c]) {
-                throw new IllegalArgumentException("invalid header name");
-            }
+        if (!HttpTokens.isToken(name)) {
+            throw new IllegalArgumentException("invalid header name");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

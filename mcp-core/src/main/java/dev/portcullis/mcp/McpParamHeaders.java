@@ -59,7 +59,7 @@ final class McpParamHeaders {
             here.add(e.getKey());
             JsonNode h = prop.get("x-mcp-header");
             if (h != null) {
-                if (!h.isTextual() || !isToken(h.textValue())) {
+                if (!h.isTextual() || !HttpTokens.isToken(h.textValue())) {
                     return "x-mcp-header is not a valid header name token";
                 }
                 if (!names.add(h.textValue().toLowerCase(Locale.ROOT))) {
@@ -102,21 +102,6 @@ final class McpParamHeaders {
             }
         }
         return n;
-    }
-
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
+import dev.portcullis.mcp.HttpTokens;
 import dev.portcullis.mcp.UpstreamTarget;
 
 /** Validation rules shared by {@link Registration}'s constructor and its JSON parser. */
@@ -18,7 +19,6 @@ final class Checks {
     static final String TOOL_PREFIX_EXPECTED = "[A-Za-z0-9_.-]{0,64}";
     static final String VERSION_EXPECTED = "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}, not 'latest'";
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final int MAX_TITLE = 100;
     static final int MAX_DESCRIPTION = 1000;
@@ -82,7 +82,7 @@ final class Checks {
      * @return whether it is an RFC 9110 token of at most 128 characters
      */
     static boolean headerName(String name) {
-        return HEADER_NAME.matcher(name).matches();
+        return name.length() <= 128 && HttpTokens.isToken(name);
     }
 
     /**
