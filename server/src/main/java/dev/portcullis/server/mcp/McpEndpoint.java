@@ -457,9 +457,17 @@ public final class McpEndpoint implements AutoCloseable {
 
     /** What both eras' answers share: an SSE stream opened on demand and released once. */
     private abstract static class StreamedAnswer implements Call.Handler {
+        final ServerResponse res;
+        /** Whether the client accepts an SSE answer. */
+        final boolean sse;
         EventStream stream;
         OutputStream out;
         private boolean closed;
+
+        StreamedAnswer(ServerRequest req, ServerResponse res) {
+            this.res = res;
+            this.sse = acceptsSse(req);
+        }
 
         @Override
         public boolean streaming() {
@@ -489,15 +497,12 @@ public final class McpEndpoint implements AutoCloseable {
         private final Session session;
         private final JsonNode id;
         private final Call call;
-        private final ServerResponse res;
-        private final boolean sse;
 
         SessionAnswer(ServerRequest req, ServerResponse res, Session session, JsonNode id, Call call) {
+            super(req, res);
             this.session = session;
             this.id = id;
             this.call = call;
-            this.res = res;
-            this.sse = acceptsSse(req);
         }
 
         @Override
@@ -840,25 +845,22 @@ public final class McpEndpoint implements AutoCloseable {
      * keeps waiting for the answers, which come in a later request).
      */
     private final class StatelessAnswer extends StreamedAnswer {
-        private final ServerResponse res;
         private final String principal;
         private final JsonRpcMessage.Request r;
         private final ObjectNode params;
         private final Call call;
         private final Continuation resumed;
-        private final boolean sse;
         private final boolean logs;
         private final boolean inline;
 
         StatelessAnswer(ServerRequest req, ServerResponse res, String principal, JsonRpcMessage.Request r,
                         ObjectNode params, Call call, Continuation resumed, boolean inline) {
-            this.res = res;
+            super(req, res);
             this.principal = principal;
             this.r = r;
             this.params = params;
             this.call = call;
             this.resumed = resumed;
-            this.sse = acceptsSse(req);
             this.logs = call.logLevel().isPresent();
             this.inline = inline;
         }
