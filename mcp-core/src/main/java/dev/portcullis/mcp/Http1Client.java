@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Http1Client implements AutoCloseable {
     private static final int MAX_IDLE = 64;
     private static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    /**
+     * A connection idle for less than this is reused without first probing it for the server's close: under
+     * load connections come back within microseconds, and the probe (a read that finds nothing) would cost a
+     * system call per request. Servers close idle keep-alive connections after seconds, and one that closes
+     * right after an answer without {@code Connection: close} is still caught when the next request comes later.
+     */
+    static final long PROBE_AFTER_IDLE_NANOS = Duration.ofMillis(20).toNanos();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -41,7 +48,8 @@ final class Http1Client implements AutoCloseable {
     private final String target;
     private final String host;
     private final int port;
-    private final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+    /** Most recently used first; bounded, so that offering to a full pool fails and the connection is closed. */
+    private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>(MAX_IDLE);
     private volatile boolean closed;
 
     Http1Client(URI url) {
@@ -102,7 +110,8 @@ final class Http1Client implements AutoCloseable {
 
     private Conn reuse() {
         for (Conn c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
-            if (System.nanoTime() - c.idleSince < MAX_IDLE_NANOS && c.stillOpen()) {
+            long idleFor = System.nanoTime() - c.idleSince;
+            if (idleFor < MAX_IDLE_NANOS && c.reusable(idleFor >= PROBE_AFTER_IDLE_NANOS)) {
                 return c;
             }
             c.close();
@@ -131,11 +140,10 @@ final class Http1Client implements AutoCloseable {
 
     private void release(Conn c) {
         c.idleSince = System.nanoTime();
-        if (closed || idle.size() >= MAX_IDLE) {
+        if (closed || !idle.offerFirst(c)) {
             c.close();
             return;
         }
-        idle.offerFirst(c);
         if (closed) {
             c.close();
         }
@@ -227,10 +235,16 @@ final class Http1Client implements AutoCloseable {
             }
         }
 
-        /** A kept-alive connection is usable if the server has neither closed it nor sent anything unasked. */
-        boolean stillOpen() {
+        /**
+         * A kept-alive connection is usable if the server has sent nothing unasked and, when {@code probe}, has not
+         * closed it either (a read that must find nothing).
+         */
+        boolean reusable(boolean probe) {
             if (!ch.isOpen() || in.hasRemaining()) {
                 return false;
+            }
+            if (!probe) {
+                return true;
             }
             try {
                 ch.configureBlocking(false);

@@ -29,8 +29,8 @@ class Http1ClientTest {
     private static final class Raw implements AutoCloseable {
         final ServerSocket server;
         final AtomicInteger accepted = new AtomicInteger();
-        final BlockingQueue<String> answers = new ArrayBlockingQueue<>(16);
-        final BlockingQueue<String> requests = new ArrayBlockingQueue<>(16);
+        final BlockingQueue<String> answers = new ArrayBlockingQueue<>(128);
+        final BlockingQueue<String> requests = new ArrayBlockingQueue<>(128);
 
         Raw() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -184,6 +184,34 @@ class Http1ClientTest {
             Thread.sleep(100);
             assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
             assertThat(raw.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void retriesAnIdempotentRequestOnAConnectionClosedRightAfterItsAnswer() throws Exception {
+        // reused at once, the connection is not probed first: the request fails on it and is sent again
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("!HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes");
+            assertThat(read(c.send("POST", List.of(), new byte[0], T, x -> { }))).isEqualTo("ok");
+            assertThat(read(c.send("DELETE", List.of(), null, T, x -> { }))).isEqualTo("yes");
+            assertThat(raw.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void keepsAtMostSixtyFourIdleConnections() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            List<Http1Client.Response> open = new java.util.ArrayList<>();
+            for (int i = 0; i < 70; i++) {
+                raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                open.add(c.send("POST", List.of(), new byte[0], T, x -> { })); // bodies unread: 70 connections
+            }
+            for (Http1Client.Response r : open) {
+                assertThat(read(r)).isEqualTo("ok");
+            }
+            assertThat(raw.accepted.get()).isEqualTo(70);
+            assertThat(c.idleConnections()).isEqualTo(64);
         }
     }
 
