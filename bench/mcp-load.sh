@@ -26,6 +26,9 @@
 #   after a switch from saturation had p99 2.7, 0.75, 0.64, 0.53 ms. The cell warm-up measures closer to the
 #   steady state; 0 measures the transition; WARMUP_S of 30 or more per target is advised for p99 figures).
 #
+#   BENCH_EXTRA_TOOLS (default 0: the upstream lists this many generated tools before its own, so that the
+#   called tool comes after them in its catalogue; a gateway's cost per call should not grow with it).
+#
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
 # by the JDK's jwebserver, one RS256 token). Every response is checked by `bench/mcp-load.lua` (HTTP 200 and the
@@ -74,7 +77,7 @@ start_workdir
 
 # ---------------------------------------------------------------------------------------- processes
 "${pin_load[@]}" "$JAVA_HOME/bin/java" -cp "$FIXTURE_CP" dev.portcullis.conformance.fixture.FixtureServer \
-    --port "$PORT_UP" --eras both >"$work/fixture.log" 2>&1 &
+    --port "$PORT_UP" --eras both --extra-tools "${BENCH_EXTRA_TOOLS:-0}" >"$work/fixture.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$PORT_UP/mcp" "${pids[-1]}" fixture
 
@@ -191,7 +194,7 @@ echo
 isolation="the unused gateway paused during each cell"; [ "${BENCH_ISOLATE:-1}" = 1 ] || isolation="both gateways always running"
 pacing="saturating (each connection sends its next request as soon as an answer arrives)"
 [ -n "${PACE_MS:-}" ] && pacing="paced: each connection waits ${PACE_MS} ms after each answer"
-echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell after ${CELL_WARMUP_S}s unmeasured in the same pattern, ${WARMUP}s warm-up per target; $pacing"
+echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell after ${CELL_WARMUP_S}s unmeasured in the same pattern, ${WARMUP}s warm-up per target; $pacing; upstream lists ${BENCH_EXTRA_TOOLS:-0} extra tools"
 echo
 echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|"

@@ -44,19 +44,22 @@ final class Catalog {
 
     /** The kinds of lists an upstream serves. */
     enum Kind {
-        TOOLS("tools/list", "tools", "tools"),
-        PROMPTS("prompts/list", "prompts", "prompts"),
-        RESOURCES("resources/list", "resources", "resources"),
-        TEMPLATES("resources/templates/list", "resourceTemplates", "resources");
+        TOOLS("tools/list", "tools", "tools", "name"),
+        PROMPTS("prompts/list", "prompts", "prompts", "name"),
+        RESOURCES("resources/list", "resources", "resources", "uri"),
+        TEMPLATES("resources/templates/list", "resourceTemplates", "resources", "uriTemplate");
 
         final String method;
         final String field;
         final String capability;
+        /** The member that identifies an item of this kind. */
+        final String key;
 
-        Kind(String method, String field, String capability) {
+        Kind(String method, String field, String capability, String key) {
             this.method = method;
             this.field = field;
             this.capability = capability;
+            this.key = key;
         }
     }
 
@@ -81,9 +84,65 @@ final class Catalog {
     record Route(UpstreamSpec upstream, String original) {
     }
 
-    /** What one upstream listed, per kind, fetched lazily. */
+    /** What one upstream listed, per kind, fetched lazily, with name indexes built once per list. */
     static final class Listing {
         final Map<Kind, List<ObjectNode>> items = new ConcurrentHashMap<>();
+        private final Map<Kind, Names> asListed = new ConcurrentHashMap<>();
+        private final Map<Kind, Names> exposed = new ConcurrentHashMap<>();
+
+        /**
+         * The list of one kind by name: as the upstream lists them ({@code prefix} null) or as the aggregated
+         * endpoint exposes them. Rebuilt only when the list was fetched again or the prefix changed, so a call
+         * finds its tool in constant time however many tools the upstreams list.
+         *
+         * @return the index, or null when the list was not fetched yet
+         */
+        Names names(Kind kind, String prefix) {
+            List<ObjectNode> list = items.get(kind);
+            if (list == null) {
+                return null;
+            }
+            Map<Kind, Names> cache = prefix == null ? asListed : exposed;
+            Names names = cache.get(kind);
+            if (names == null || names.source != list || !java.util.Objects.equals(names.prefix, prefix)) {
+                names = new Names(list, prefix, kind);
+                cache.put(kind, names);
+            }
+            return names;
+        }
+    }
+
+    /** One list's names, or URIs for resources (first item of a name wins, as in the list the client sees). */
+    static final class Names {
+        private final List<ObjectNode> source;
+        private final String prefix;
+        private final Map<String, String> originals = new java.util.HashMap<>();
+        private final Map<String, ObjectNode> items = new java.util.HashMap<>();
+
+        private Names(List<ObjectNode> source, String prefix, Kind kind) {
+            this.source = source;
+            this.prefix = prefix;
+            for (ObjectNode item : source) {
+                String original = item.path(kind.key).asText("");
+                if (original.isEmpty()) {
+                    continue;
+                }
+                String name = prefix == null ? original : exposedName(prefix, original);
+                if (originals.putIfAbsent(name, original) == null) {
+                    items.put(name, item);
+                }
+            }
+        }
+
+        /** @return the upstream's name behind {@code name}, or null */
+        String original(String name) {
+            return originals.get(name);
+        }
+
+        /** @return the listed item named {@code name}, or null */
+        ObjectNode item(String name) {
+            return items.get(name);
+        }
     }
 
     List<UpstreamSpec> upstreams(Scope scope) throws McpError {
@@ -172,17 +231,14 @@ final class Catalog {
                 } else {
                     original = name;
                 }
-                Optional<Listing> listing = set.listing(spec.name());
-                List<ObjectNode> items = listing.map(l -> l.items.get(kind)).orElse(null);
-                if (items == null) {
+                Names names = set.listing(spec.name())
+                        .map(l -> l.names(kind, scope.aggregated() ? spec.toolPrefix() : null)).orElse(null);
+                if (names == null) {
                     continue;
                 }
-                for (ObjectNode item : items) {
-                    String itemName = item.path("name").asText("");
-                    String exposed = scope.aggregated() ? exposedName(spec.toolPrefix(), itemName) : itemName;
-                    if (exposed.equals(name)) {
-                        return new Route(spec, itemName);
-                    }
+                String listedAs = names.original(name);
+                if (listedAs != null) {
+                    return new Route(spec, listedAs);
                 }
                 if (kind == Kind.TOOLS && directory.quarantined(spec.name(), original)) {
                     throw McpErrors.error(McpErrors.QUARANTINED, "Tool '" + name
@@ -212,8 +268,7 @@ final class Catalog {
      * @return the listed item, if cached
      */
     Optional<ObjectNode> listed(ConnectionSet set, UpstreamSpec spec, Kind kind, String original) {
-        return set.listing(spec.name()).map(l -> l.items.get(kind)).orElse(List.of()).stream()
-                .filter(item -> original.equals(item.path("name").asText(null))).findFirst();
+        return set.listing(spec.name()).map(l -> l.names(kind, null)).map(names -> names.item(original));
     }
 
     /**
@@ -231,10 +286,15 @@ final class Catalog {
         }
         Map<UpstreamSpec, List<ObjectNode>> resources = fetchAll(set, upstreams, Kind.RESOURCES, false);
         for (UpstreamSpec spec : upstreams) {
-            for (ObjectNode r : resources.getOrDefault(spec, List.of())) {
-                if (uri.equals(r.path("uri").asText(null))) {
-                    return Optional.of(spec);
-                }
+            List<ObjectNode> listed = resources.get(spec);
+            if (listed == null) {
+                continue;
+            }
+            Names uris = set.listing(spec.name()).map(l -> l.names(Kind.RESOURCES, null))
+                    .filter(names -> names.source == listed)
+                    .orElseGet(() -> new Names(listed, null, Kind.RESOURCES)); // the list was fetched again meanwhile
+            if (uris.item(uri) != null) {
+                return Optional.of(spec);
             }
         }
         Map<UpstreamSpec, List<ObjectNode>> templates = fetchAll(set, upstreams, Kind.TEMPLATES, false);
@@ -262,6 +322,17 @@ final class Catalog {
                 }
                 LOGGER.log(System.Logger.Level.WARNING, "Listing " + kind.method + " of " + spec.name() + " failed: " + e.getMessage());
             }
+            return result;
+        }
+        for (UpstreamSpec spec : upstreams) { // usually every list is cached: no threads needed
+            List<ObjectNode> cached = set.listing(spec.name()).map(l -> l.items.get(kind)).orElse(null);
+            if (cached == null) {
+                result.clear();
+                break;
+            }
+            result.put(spec, cached);
+        }
+        if (result.size() == upstreams.size()) {
             return result;
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

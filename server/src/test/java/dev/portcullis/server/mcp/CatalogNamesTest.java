@@ -1,5 +1,9 @@
 package dev.portcullis.server.mcp;
 
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.mcp.JsonRpc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +33,63 @@ class CatalogNamesTest {
 
         assertThat(name).hasSize(128).matches("[A-Za-z0-9_.-]+");
         assertThat(Catalog.exposedName("upstream__", "t".repeat(201))).isNotEqualTo(name);
+    }
+
+    private static ObjectNode tool(String name, String description) {
+        ObjectNode tool = JsonRpc.mapper().createObjectNode();
+        if (name != null) {
+            tool.put("name", name);
+        }
+        return tool.put("description", description);
+    }
+
+    @Test
+    void indexesAListByExposedAndByListedNameFirstItemWinning() {
+        Catalog.Listing listing = new Catalog.Listing();
+        assertThat(listing.names(Catalog.Kind.TOOLS, null)).as("not fetched yet").isNull();
+        ObjectNode first = tool("send mail", "first");
+        listing.items.put(Catalog.Kind.TOOLS, List.of(first, tool("send mail", "second"), tool("echo", "echo"),
+                tool(null, "unnamed"), tool("", "empty")));
+
+        Catalog.Names exposed = listing.names(Catalog.Kind.TOOLS, "x__");
+        String mangled = Catalog.exposedName("x__", "send mail");
+        assertThat(exposed.original(mangled)).isEqualTo("send mail");
+        assertThat(exposed.item(mangled)).isSameAs(first);
+        assertThat(exposed.original("x__echo")).isEqualTo("echo");
+        assertThat(exposed.original("echo")).isNull();
+        assertThat(exposed.original("x__")).as("items without a name are never reachable").isNull();
+        assertThat(exposed.original("x__send mail")).isNull();
+
+        Catalog.Names asListed = listing.names(Catalog.Kind.TOOLS, null);
+        assertThat(asListed.item("send mail")).isSameAs(first);
+        assertThat(asListed.original("x__echo")).isNull();
+        assertThat(asListed.original("")).isNull();
+        assertThat(listing.names(Catalog.Kind.PROMPTS, null)).isNull();
+    }
+
+    @Test
+    void indexesResourcesByUri() {
+        Catalog.Listing listing = new Catalog.Listing();
+        ObjectNode readme = JsonRpc.mapper().createObjectNode().put("uri", "file:///readme.md").put("name", "readme");
+        listing.items.put(Catalog.Kind.RESOURCES, List.of(readme));
+
+        Catalog.Names uris = listing.names(Catalog.Kind.RESOURCES, null);
+        assertThat(uris.item("file:///readme.md")).isSameAs(readme);
+        assertThat(uris.item("readme")).isNull();
+    }
+
+    @Test
+    void rebuildsTheIndexWhenTheListIsFetchedAgainOrThePrefixChanges() {
+        Catalog.Listing listing = new Catalog.Listing();
+        listing.items.put(Catalog.Kind.TOOLS, List.of(tool("a", "a")));
+        Catalog.Names before = listing.names(Catalog.Kind.TOOLS, "x__");
+        assertThat(listing.names(Catalog.Kind.TOOLS, "x__")).isSameAs(before);
+
+        listing.items.put(Catalog.Kind.TOOLS, List.of(tool("b", "b")));
+        assertThat(listing.names(Catalog.Kind.TOOLS, "x__").original("x__a")).isNull();
+        assertThat(listing.names(Catalog.Kind.TOOLS, "x__").original("x__b")).isEqualTo("b");
+        assertThat(listing.names(Catalog.Kind.TOOLS, "y_").original("y_b")).isEqualTo("b");
+        assertThat(listing.names(Catalog.Kind.TOOLS, "y_").original("x__b")).isNull();
     }
 
     @ParameterizedTest
