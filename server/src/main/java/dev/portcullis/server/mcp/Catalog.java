@@ -1,5 +1,6 @@
 package dev.portcullis.server.mcp;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
@@ -87,41 +89,30 @@ final class Catalog {
     /** What one upstream listed, per kind, fetched lazily, with name indexes built once per list. */
     static final class Listing {
         final Map<Kind, List<ObjectNode>> items = new ConcurrentHashMap<>();
-        private final Map<Kind, Names> asListed = new ConcurrentHashMap<>();
-        private final Map<Kind, Names> exposed = new ConcurrentHashMap<>();
 
         /**
          * The list of one kind by name: as the upstream lists them ({@code prefix} null) or as the aggregated
-         * endpoint exposes them. Rebuilt only when the list was fetched again or the prefix changed, so a call
-         * finds its tool in constant time however many tools the upstreams list.
+         * endpoint exposes them, so a call finds its tool in constant time however many tools the upstreams list.
          *
          * @return the index, or null when the list was not fetched yet
          */
         Names names(Kind kind, String prefix) {
             List<ObjectNode> list = items.get(kind);
-            if (list == null) {
-                return null;
-            }
-            Map<Kind, Names> cache = prefix == null ? asListed : exposed;
-            Names names = cache.get(kind);
-            if (names == null || names.source != list || !java.util.Objects.equals(names.prefix, prefix)) {
-                names = new Names(list, prefix, kind);
-                cache.put(kind, names);
-            }
-            return names;
+            return list == null ? null : Catalog.names(list, kind, prefix);
         }
+    }
+
+    /** The index of a list: built once per shared list and prefix, and shared by every session holding that list. */
+    static Names names(List<ObjectNode> list, Kind kind, String prefix) {
+        return list instanceof SharedList shared ? shared.names(kind, prefix) : new Names(list, prefix, kind);
     }
 
     /** One list's names, or URIs for resources (first item of a name wins, as in the list the client sees). */
     static final class Names {
-        private final List<ObjectNode> source;
-        private final String prefix;
         private final Map<String, String> originals = new java.util.HashMap<>();
         private final Map<String, ObjectNode> items = new java.util.HashMap<>();
 
         private Names(List<ObjectNode> source, String prefix, Kind kind) {
-            this.source = source;
-            this.prefix = prefix;
             for (ObjectNode item : source) {
                 String original = item.path(kind.key).asText("");
                 if (original.isEmpty()) {
@@ -142,6 +133,32 @@ final class Catalog {
         /** @return the listed item named {@code name}, or null */
         ObjectNode item(String name) {
             return items.get(name);
+        }
+    }
+
+    /** An unmodifiable list held once for all sessions that fetched an equal one, with its name indexes. */
+    static final class SharedList extends java.util.AbstractList<ObjectNode> implements java.util.RandomAccess {
+        private final ObjectNode[] items;
+        /** By kind and prefix; a list is listed under one or two prefixes, so this stays small. */
+        private final Map<String, Names> names = new ConcurrentHashMap<>();
+
+        private SharedList(List<ObjectNode> items) {
+            this.items = items.toArray(new ObjectNode[0]);
+        }
+
+        @Override
+        public ObjectNode get(int index) {
+            return items[index];
+        }
+
+        @Override
+        public int size() {
+            return items.length;
+        }
+
+        Names names(Kind kind, String prefix) {
+            String key = kind.name() + (prefix == null ? "" : "/" + prefix);
+            return names.computeIfAbsent(key, k -> new Names(this, prefix, kind));
         }
     }
 
@@ -290,10 +307,7 @@ final class Catalog {
             if (listed == null) {
                 continue;
             }
-            Names uris = set.listing(spec.name()).map(l -> l.names(Kind.RESOURCES, null))
-                    .filter(names -> names.source == listed)
-                    .orElseGet(() -> new Names(listed, null, Kind.RESOURCES)); // the list was fetched again meanwhile
-            if (uris.item(uri) != null) {
+            if (names(listed, Kind.RESOURCES, null).item(uri) != null) {
                 return Optional.of(spec);
             }
         }
@@ -387,9 +401,46 @@ final class Catalog {
         }
         List<ObjectNode> kept = kind == Kind.TOOLS ? directory.approvedTools(spec.name(), items) : items;
         Listing listing = set.listing(spec.name()).orElseGet(Listing::new);
-        listing.items.put(kind, List.copyOf(kept));
+        listing.items.put(kind, shared(kept));
         set.listing(spec.name(), listing);
         return listing.items.get(kind);
+    }
+
+    /**
+     * Every session keeps its upstreams' lists, and most sessions see the same items: without sharing, a thousand
+     * tools on two upstreams held about 2 MB per session (10,000 sessions would need 20 GB). Items equal in content
+     * are held once, for as long as some list refers to them. Listed items are read-only from here on: whoever
+     * needs to change one (renaming for the aggregated view) changes a copy.
+     */
+    private static final Map<ObjectNode, WeakReference<ObjectNode>> SHARED = new WeakHashMap<>();
+
+    private static final Map<SharedList, WeakReference<SharedList>> SHARED_LISTS = new WeakHashMap<>();
+
+    /**
+     * @return an unmodifiable list of the items, each replaced by an equal one already held if there is one, and the
+     *         list itself replaced by an equal one already held (with the indexes built for it) if there is one
+     */
+    static List<ObjectNode> shared(List<ObjectNode> items) {
+        List<ObjectNode> out = new ArrayList<>(items.size());
+        synchronized (SHARED) {
+            for (ObjectNode item : items) {
+                WeakReference<ObjectNode> held = SHARED.get(item);
+                ObjectNode known = held == null ? null : held.get();
+                if (known == null) {
+                    SHARED.put(item, new WeakReference<>(item));
+                    known = item;
+                }
+                out.add(known);
+            }
+            SharedList list = new SharedList(out);
+            WeakReference<SharedList> held = SHARED_LISTS.get(list);
+            SharedList known = held == null ? null : held.get();
+            if (known == null) {
+                SHARED_LISTS.put(list, new WeakReference<>(list));
+                known = list;
+            }
+            return known;
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CatalogNamesTest {
 
@@ -48,8 +49,8 @@ class CatalogNamesTest {
         Catalog.Listing listing = new Catalog.Listing();
         assertThat(listing.names(Catalog.Kind.TOOLS, null)).as("not fetched yet").isNull();
         ObjectNode first = tool("send mail", "first");
-        listing.items.put(Catalog.Kind.TOOLS, List.of(first, tool("send mail", "second"), tool("echo", "echo"),
-                tool(null, "unnamed"), tool("", "empty")));
+        listing.items.put(Catalog.Kind.TOOLS, Catalog.shared(List.of(first, tool("send mail", "second"),
+                tool("echo", "echo"), tool(null, "unnamed"), tool("", "empty"))));
 
         Catalog.Names exposed = listing.names(Catalog.Kind.TOOLS, "x__");
         String mangled = Catalog.exposedName("x__", "send mail");
@@ -68,10 +69,28 @@ class CatalogNamesTest {
     }
 
     @Test
+    void holdsItemsEqualInContentOnceAcrossLists() throws Exception {
+        String json = "{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"text\":{}}}}";
+        ObjectNode a = (ObjectNode) JsonRpc.mapper().readTree(json);
+        ObjectNode b = (ObjectNode) JsonRpc.mapper().readTree(json); // another session's copy of the same listing
+        ObjectNode other = tool("echo", "different");
+
+        List<ObjectNode> first = Catalog.shared(List.of(a, other));
+        List<ObjectNode> second = Catalog.shared(List.of(b));
+
+        assertThat(second.getFirst()).isSameAs(first.getFirst()).isSameAs(a);
+        assertThat(first.get(1)).isSameAs(other);
+        assertThatThrownBy(() -> first.set(0, other)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> first.add(other)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> first.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Catalog.shared(List.of(b, tool("echo", "different")))).isSameAs(first);
+    }
+
+    @Test
     void indexesResourcesByUri() {
         Catalog.Listing listing = new Catalog.Listing();
         ObjectNode readme = JsonRpc.mapper().createObjectNode().put("uri", "file:///readme.md").put("name", "readme");
-        listing.items.put(Catalog.Kind.RESOURCES, List.of(readme));
+        listing.items.put(Catalog.Kind.RESOURCES, Catalog.shared(List.of(readme)));
 
         Catalog.Names uris = listing.names(Catalog.Kind.RESOURCES, null);
         assertThat(uris.item("file:///readme.md")).isSameAs(readme);
@@ -81,11 +100,14 @@ class CatalogNamesTest {
     @Test
     void rebuildsTheIndexWhenTheListIsFetchedAgainOrThePrefixChanges() {
         Catalog.Listing listing = new Catalog.Listing();
-        listing.items.put(Catalog.Kind.TOOLS, List.of(tool("a", "a")));
+        listing.items.put(Catalog.Kind.TOOLS, Catalog.shared(List.of(tool("a", "a"))));
         Catalog.Names before = listing.names(Catalog.Kind.TOOLS, "x__");
         assertThat(listing.names(Catalog.Kind.TOOLS, "x__")).isSameAs(before);
+        Catalog.Listing otherSession = new Catalog.Listing();
+        otherSession.items.put(Catalog.Kind.TOOLS, Catalog.shared(List.of(tool("a", "a"))));
+        assertThat(otherSession.names(Catalog.Kind.TOOLS, "x__")).as("an equal list shares its index").isSameAs(before);
 
-        listing.items.put(Catalog.Kind.TOOLS, List.of(tool("b", "b")));
+        listing.items.put(Catalog.Kind.TOOLS, Catalog.shared(List.of(tool("b", "b"))));
         assertThat(listing.names(Catalog.Kind.TOOLS, "x__").original("x__a")).isNull();
         assertThat(listing.names(Catalog.Kind.TOOLS, "x__").original("x__b")).isEqualTo("b");
         assertThat(listing.names(Catalog.Kind.TOOLS, "y_").original("y_b")).isEqualTo("b");
