@@ -178,7 +178,11 @@ final class HttpStatelessConnection extends BaseConnection {
             String toolName = tool.path("name").asText("");
             McpParamHeaders.Analysis a = McpParamHeaders.analyze(tool.get("inputSchema"));
             if (a.valid()) {
-                paramHeaders.put(toolName, a.params());
+                if (a.params().isEmpty()) {
+                    paramHeaders.remove(toolName); // most tools have none: keep only those that have some
+                } else {
+                    paramHeaders.put(toolName, a.params());
+                }
                 kept.add(tool);
             } else {
                 paramHeaders.remove(toolName);
