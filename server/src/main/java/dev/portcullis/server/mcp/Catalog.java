@@ -139,11 +139,16 @@ final class Catalog {
     /** An unmodifiable list held once for all sessions that fetched an equal one, with its name indexes. */
     static final class SharedList extends java.util.AbstractList<ObjectNode> implements java.util.RandomAccess {
         private final ObjectNode[] items;
-        /** By kind and prefix; a list is listed under one or two prefixes, so this stays small. */
-        private final Map<String, Names> names = new ConcurrentHashMap<>();
+        /** By kind: names as listed (a race builds an equal index twice, harmlessly). */
+        private final Names[] asListed = new Names[Kind.values().length];
+        /** By kind, then prefix; a list is exposed under one prefix or a few, so these stay small. */
+        private final List<Map<String, Names>> exposed = new ArrayList<>();
 
         private SharedList(List<ObjectNode> items) {
             this.items = items.toArray(new ObjectNode[0]);
+            for (int i = 0; i < Kind.values().length; i++) {
+                exposed.add(new ConcurrentHashMap<>());
+            }
         }
 
         @Override
@@ -157,8 +162,15 @@ final class Catalog {
         }
 
         Names names(Kind kind, String prefix) {
-            String key = kind.name() + (prefix == null ? "" : "/" + prefix);
-            return names.computeIfAbsent(key, k -> new Names(this, prefix, kind));
+            if (prefix != null) {
+                return exposed.get(kind.ordinal()).computeIfAbsent(prefix, p -> new Names(this, p, kind));
+            }
+            Names names = asListed[kind.ordinal()];
+            if (names == null) {
+                names = new Names(this, null, kind);
+                asListed[kind.ordinal()] = names;
+            }
+            return names;
         }
     }
 
