@@ -92,3 +92,25 @@ measure_cells() {
     done
   done
 }
+
+# build_fixture: builds the gateway jar and the conformance fixture server's test classes; sets FIXTURE_CP
+build_fixture() {
+  echo "building (gateway jar, fixture server test classes)..." >&2
+  ( cd "$ROOT" && ./mvnw -q -DskipTests package dependency:build-classpath \
+      -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null )
+  FIXTURE_CP="$ROOT/conformance-tests/target/test-classes:$(cat "$ROOT/conformance-tests/target/bench.cp")"
+}
+
+# fixture_upstreams PORT: the gateway's upstreams section with the fixture on PORT registered in both eras,
+# as `fixture` (session) and `fixture-modern` (stateless)
+fixture_upstreams() {
+  cat <<EOF
+upstreams:
+  - name: fixture
+    url: http://127.0.0.1:$1/mcp
+    era: session
+  - name: fixture-modern
+    url: http://127.0.0.1:$1/mcp
+    era: stateless
+EOF
+}

@@ -67,10 +67,7 @@ if [ -n "${BENCH_PIN:-}" ]; then
 fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "building (gateway jar, fixture server test classes)..." >&2
-( cd "$ROOT" && ./mvnw -q -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null )
-FIXTURE_CP="$ROOT/conformance-tests/target/test-classes:$(cat "$ROOT/conformance-tests/target/bench.cp")"
+build_fixture
 
 start_workdir
 
@@ -89,23 +86,12 @@ TOKEN=$("$JAVA_HOME/bin/java" "$ROOT/bench/baseline/BenchIssuer.java" "$ISSUER" 
 pids+=($!)
 wait_for "http://127.0.0.1:$PORT_JWKS/jwks.json" "${pids[-1]}" jwks
 
-upstreams() {
-  cat <<EOF
-upstreams:
-  - name: fixture
-    url: http://127.0.0.1:$PORT_UP/mcp
-    era: session
-  - name: fixture-modern
-    url: http://127.0.0.1:$PORT_UP/mcp
-    era: stateless
-EOF
-}
 cat >"$work/gateway-auth-off.yaml" <<EOF
 mode: dev
 server: {host: 127.0.0.1, port: $PORT_OFF}
 logging: {level: warning, format: text}
 auth: {disabled: true}
-$(upstreams)
+$(fixture_upstreams $PORT_UP)
 EOF
 cat >"$work/gateway-auth-on.yaml" <<EOF
 mode: dev
@@ -118,7 +104,7 @@ auth:
     - issuer: $ISSUER
       jwks-uri: http://127.0.0.1:$PORT_JWKS/jwks.json
       algorithms: [RS256]
-$(upstreams)
+$(fixture_upstreams $PORT_UP)
 EOF
 declare -A GATEWAY_PID
 for g in off on; do

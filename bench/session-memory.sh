@@ -27,10 +27,7 @@ JAVA_HOME="$("$ROOT/portcullis" java-home)"
 export JAVA_HOME
 require_free_ports $PORT_UP $PORT_GW
 
-echo "building (gateway jar, fixture server test classes)..." >&2
-( cd "$ROOT" && ./mvnw -q -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null )
-FIXTURE_CP="$ROOT/conformance-tests/target/test-classes:$(cat "$ROOT/conformance-tests/target/bench.cp")"
+build_fixture
 start_workdir
 
 # live_kb PID: used heap in KB after a full collection
@@ -71,13 +68,7 @@ server: {host: 127.0.0.1, port: $PORT_GW}
 logging: {level: warning, format: text}
 auth: {disabled: true}
 mcp: {max-sessions: $((SESSIONS + 10))}
-upstreams:
-  - name: fixture
-    url: http://127.0.0.1:$PORT_UP/mcp
-    era: session
-  - name: fixture-modern
-    url: http://127.0.0.1:$PORT_UP/mcp
-    era: stateless
+$(fixture_upstreams $PORT_UP)
 EOF
   PORTCULLIS_SKIP_BUILD=1 "$ROOT/portcullis" serve --config "$work/gateway.yaml" >"$work/gateway-$extra.log" 2>&1 &
   launcher=$!
