@@ -2,6 +2,8 @@ package dev.portcullis.conformance.gateway;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.portcullis.conformance.fixture.Eras;
 import dev.portcullis.conformance.fixture.FixtureServer;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,21 @@ class LargeCatalogueTest {
             assertThat(single.callText("bulk/0999")).isEqualTo("bulk/0999");
             assertThat(single.callText("bulk_0500")).isEqualTo("bulk_0500");
             assertThat(single.callError(renamed.getFirst())).contains("Unknown tool");
+        }
+    }
+
+    @Test
+    void aListOverTheBoundIsRefusedWholeNeverOfferedInPart() throws Exception {
+        try (FixtureServer fixture = FixtureServer.start(0, Eras.BOTH, 10_000); // plus the fixture's own tools
+             GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("a", fixture.url(), "a__")))) {
+            JsonNode refused = McpHttp.session(gateway.mcp() + "/a").call("tools/list", McpHttp.JSON.createObjectNode());
+            assertThat(refused.path("error").path("data").path("reason").asText()).as(refused.toString())
+                    .isEqualTo("upstream-list-too-large");
+            assertThat(refused.path("error").path("message").asText()).contains("'a'").contains("10000");
+
+            McpHttp aggregated = McpHttp.session(gateway.mcp());
+            assertThat(aggregated.toolNames()).isEmpty();
+            assertThat(aggregated.callError("a__bulk_0000")).contains("Unknown tool");
         }
     }
 }

@@ -36,7 +36,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Catalog {
     private static final System.Logger LOGGER = System.getLogger(Catalog.class.getName());
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-    private static final int MAX_PAGES = 1000;
+    /** Bounds on one upstream's list of one kind: a larger one is refused whole (never offered in part). */
+    static final int MAX_PAGES = 1000;
+    static final int MAX_ITEMS = 10_000;
 
     private final UpstreamDirectory directory;
 
@@ -393,7 +395,10 @@ final class Catalog {
         List<ObjectNode> items = new ArrayList<>();
         if (connection.serverCapabilities().has(kind.capability)) {
             String cursor = null;
-            for (int page = 0; page < MAX_PAGES; page++) {
+            for (int page = 0; ; page++) {
+                if (page == MAX_PAGES) {
+                    throw tooLarge(spec, kind, "in more than " + MAX_PAGES + " pages");
+                }
                 ObjectNode params = JsonRpc.mapper().createObjectNode();
                 if (cursor != null) {
                     params.put("cursor", cursor);
@@ -403,6 +408,9 @@ final class Catalog {
                     if (item instanceof ObjectNode object) {
                         items.add(object);
                     }
+                }
+                if (items.size() > MAX_ITEMS) {
+                    throw tooLarge(spec, kind, "more than " + MAX_ITEMS + " of them");
                 }
                 JsonNode next = result.get("nextCursor");
                 if (next == null || !next.isTextual() || next.asText().isEmpty()) {
@@ -416,6 +424,12 @@ final class Catalog {
         listing.items.put(kind, shared(kept));
         set.listing(spec.name(), listing);
         return listing.items.get(kind);
+    }
+
+    private static McpError tooLarge(UpstreamSpec spec, Kind kind, String how) {
+        String message = "Upstream '" + spec.name() + "' lists its " + kind.field + " " + how + "; none are offered.";
+        LOGGER.log(System.Logger.Level.WARNING, message);
+        return McpErrors.error(McpErrors.UPSTREAM_UNAVAILABLE, message, "upstream-list-too-large");
     }
 
     /**
