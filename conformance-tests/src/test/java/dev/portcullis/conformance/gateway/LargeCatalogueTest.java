@@ -49,7 +49,7 @@ class LargeCatalogueTest {
         try (FixtureServer fixture = FixtureServer.start(0, Eras.BOTH, 10_000); // plus the fixture's own tools
              GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("a", fixture.url(), "a__")))) {
             JsonNode refused = McpHttp.session(gateway.mcp() + "/a").call("tools/list", McpHttp.JSON.createObjectNode());
-            assertThat(refused.path("error").path("data").path("reason").asText()).as(refused.toString())
+            assertThat(refused.path("error").path("data").path("reason").asText()).as("tools/list on /mcp/a")
                     .isEqualTo("upstream-list-too-large");
             assertThat(refused.path("error").path("message").asText()).contains("'a'").contains("10000");
 
