@@ -229,7 +229,7 @@ final class Catalog {
                         continue;
                     }
                     routes.put(exposed, new Route(spec, original));
-                    ObjectNode copy = item.deepCopy();
+                    ObjectNode copy = JsonRpc.copyOuter(item); // items are shared: rename a copy of the top level
                     copy.put("name", exposed);
                     out.add(copy);
                 } else {
