@@ -125,4 +125,15 @@ class CatalogNamesTest {
     void matchesResourceTemplates(String template, String uri, boolean matches) {
         assertThat(UriTemplates.matches(template, uri)).isEqualTo(matches);
     }
+
+    @ParameterizedTest
+    @CsvSource({"'{.x}z', .", "'{&x}z', &", "'{;x}z', ;", "'{+a}{+b}{+c}{+d}{+e}{+f}{+g}{+h}z', x"})
+    void aTemplateThatBacktracksWithoutEndCountsAsNoMatch(String template, String unit) {
+        String uri = unit.repeat(5_000);
+        boolean matched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> UriTemplates.matches(template, uri), "a match attempt that never ends holds the request");
+        assertThat(matched).isFalse();
+        assertThat(UriTemplates.matches(template, unit + "z")).as("the template still matches what it describes")
+                .isTrue();
+    }
 }
