@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,12 +27,15 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
+import com.networknt.schema.regex.RegularExpressionFactory;
+import com.networknt.schema.regex.RegularExpressions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
+import dev.portcullis.mcp.BoundedMatch;
 import dev.portcullis.mcp.JsonRpc;
 import dev.portcullis.mcp.McpError;
 import dev.portcullis.mcp.UpstreamTarget;
@@ -45,8 +49,19 @@ import dev.portcullis.mcp.UpstreamTarget;
 final class Invoker implements AutoCloseable {
     static final int MAX_EXCERPT = 512;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /**
+     * The document's {@code pattern}s meet the client's arguments: each match is bounded ({@link BoundedMatch}), and
+     * one that runs out (a pattern like {@code ^(.*a){12}$} on a long non-matching value) fails the argument. The
+     * expression is prepared as the validator's own JDK engine prepares it.
+     */
+    private static final RegularExpressionFactory BOUNDED_PATTERNS = regex -> {
+        Pattern pattern = Pattern.compile(RegularExpressions.replaceLongformCharacterProperties(
+                RegularExpressions.replaceDollarAnchors(regex)));
+        return value -> BoundedMatch.find(pattern, value, BoundedMatch.STEPS);
+    };
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-            b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_POINTER).build()));
+            b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_POINTER)
+                    .regularExpressionFactory(BOUNDED_PATTERNS).build()));
 
     private final OpenApiToolset tools;
     private final UpstreamTarget.OpenApi target;
