@@ -90,7 +90,7 @@ final class Catalog {
 
     /** What one upstream listed, per kind, fetched lazily, with name indexes built once per list. */
     static final class Listing {
-        final Map<Kind, List<ObjectNode>> items = new ConcurrentHashMap<>();
+        final Map<Kind, SharedList> items = new ConcurrentHashMap<>();
 
         /**
          * The list of one kind by name: as the upstream lists them ({@code prefix} null) or as the aggregated
@@ -99,37 +99,30 @@ final class Catalog {
          * @return the index, or null when the list was not fetched yet
          */
         Names names(Kind kind, String prefix) {
-            List<ObjectNode> list = items.get(kind);
-            return list == null ? null : Catalog.names(list, kind, prefix);
+            SharedList list = items.get(kind);
+            return list == null ? null : list.names(kind, prefix);
         }
-    }
-
-    /** The index of a list: built once per shared list and prefix, and shared by every session holding that list. */
-    static Names names(List<ObjectNode> list, Kind kind, String prefix) {
-        return list instanceof SharedList shared ? shared.names(kind, prefix) : new Names(list, prefix, kind);
     }
 
     /** One list's names, or URIs for resources (first item of a name wins, as in the list the client sees). */
     static final class Names {
-        private final Map<String, String> originals = new java.util.HashMap<>();
+        private final String key;
         private final Map<String, ObjectNode> items = new java.util.HashMap<>();
 
         private Names(List<ObjectNode> source, String prefix, Kind kind) {
+            this.key = kind.key;
             for (ObjectNode item : source) {
-                String original = item.path(kind.key).asText("");
-                if (original.isEmpty()) {
-                    continue;
-                }
-                String name = prefix == null ? original : exposedName(prefix, original);
-                if (originals.putIfAbsent(name, original) == null) {
-                    items.put(name, item);
+                String original = item.path(key).asText("");
+                if (!original.isEmpty()) {
+                    items.putIfAbsent(prefix == null ? original : exposedName(prefix, original), item);
                 }
             }
         }
 
         /** @return the upstream's name behind {@code name}, or null */
         String original(String name) {
-            return originals.get(name);
+            ObjectNode item = items.get(name);
+            return item == null ? null : item.path(key).asText();
         }
 
         /** @return the listed item named {@code name}, or null */
@@ -140,6 +133,7 @@ final class Catalog {
 
     /** An unmodifiable list held once for all sessions that fetched an equal one, with its name indexes. */
     static final class SharedList extends java.util.AbstractList<ObjectNode> implements java.util.RandomAccess {
+        static final SharedList EMPTY = new SharedList(List.of());
         private final ObjectNode[] items;
         /** By kind: names as listed (a race builds an equal index twice, harmlessly). */
         private final Names[] asListed = new Names[Kind.values().length];
@@ -210,11 +204,11 @@ final class Catalog {
     List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind,
                           java.util.function.BiPredicate<UpstreamSpec, ObjectNode> visible) throws McpError {
         List<UpstreamSpec> upstreams = upstreams(scope);
-        Map<UpstreamSpec, List<ObjectNode>> fetched = fetchAll(set, upstreams, kind, !scope.aggregated());
+        Map<UpstreamSpec, SharedList> fetched = fetchAll(set, upstreams, kind, !scope.aggregated());
         List<ObjectNode> out = new ArrayList<>();
         Map<String, Route> routes = new LinkedHashMap<>();
         for (UpstreamSpec spec : upstreams) {
-            for (ObjectNode item : fetched.getOrDefault(spec, List.of())) {
+            for (ObjectNode item : fetched.getOrDefault(spec, SharedList.EMPTY)) {
                 if (!visible.test(spec, item)) {
                     continue;
                 }
@@ -315,19 +309,15 @@ final class Catalog {
         if (upstreams.size() == 1) {
             return Optional.of(upstreams.getFirst());
         }
-        Map<UpstreamSpec, List<ObjectNode>> resources = fetchAll(set, upstreams, Kind.RESOURCES, false);
+        Map<UpstreamSpec, SharedList> resources = fetchAll(set, upstreams, Kind.RESOURCES, false);
         for (UpstreamSpec spec : upstreams) {
-            List<ObjectNode> listed = resources.get(spec);
-            if (listed == null) {
-                continue;
-            }
-            if (names(listed, Kind.RESOURCES, null).item(uri) != null) {
+            if (resources.getOrDefault(spec, SharedList.EMPTY).names(Kind.RESOURCES, null).item(uri) != null) {
                 return Optional.of(spec);
             }
         }
-        Map<UpstreamSpec, List<ObjectNode>> templates = fetchAll(set, upstreams, Kind.TEMPLATES, false);
+        Map<UpstreamSpec, SharedList> templates = fetchAll(set, upstreams, Kind.TEMPLATES, false);
         for (UpstreamSpec spec : upstreams) {
-            for (ObjectNode t : templates.getOrDefault(spec, List.of())) {
+            for (ObjectNode t : templates.getOrDefault(spec, SharedList.EMPTY)) {
                 String template = t.path("uriTemplate").asText(null);
                 if (template != null && UriTemplates.matches(template, uri)) {
                     return Optional.of(spec);
@@ -337,9 +327,9 @@ final class Catalog {
         return Optional.empty();
     }
 
-    private Map<UpstreamSpec, List<ObjectNode>> fetchAll(ConnectionSet set, List<UpstreamSpec> upstreams, Kind kind,
+    private Map<UpstreamSpec, SharedList> fetchAll(ConnectionSet set, List<UpstreamSpec> upstreams, Kind kind,
                                                          boolean failOnError) throws McpError {
-        Map<UpstreamSpec, List<ObjectNode>> result = new LinkedHashMap<>();
+        Map<UpstreamSpec, SharedList> result = new LinkedHashMap<>();
         if (upstreams.size() == 1) {
             UpstreamSpec spec = upstreams.getFirst();
             try {
@@ -353,7 +343,7 @@ final class Catalog {
             return result;
         }
         for (UpstreamSpec spec : upstreams) { // usually every list is cached: no threads needed
-            List<ObjectNode> cached = set.listing(spec.name()).map(l -> l.items.get(kind)).orElse(null);
+            SharedList cached = set.listing(spec.name()).map(l -> l.items.get(kind)).orElse(null);
             if (cached == null) {
                 result.clear();
                 break;
@@ -364,11 +354,11 @@ final class Catalog {
             return result;
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<UpstreamSpec, Future<List<ObjectNode>>> futures = new LinkedHashMap<>();
+            Map<UpstreamSpec, Future<SharedList>> futures = new LinkedHashMap<>();
             for (UpstreamSpec spec : upstreams) {
                 futures.put(spec, pool.submit(() -> fetch(set, spec, kind)));
             }
-            for (Map.Entry<UpstreamSpec, Future<List<ObjectNode>>> e : futures.entrySet()) {
+            for (Map.Entry<UpstreamSpec, Future<SharedList>> e : futures.entrySet()) {
                 try {
                     result.put(e.getKey(), e.getValue().get());
                 } catch (ExecutionException ex) {
@@ -386,7 +376,7 @@ final class Catalog {
         return result;
     }
 
-    private List<ObjectNode> fetch(ConnectionSet set, UpstreamSpec spec, Kind kind) throws McpError {
+    private SharedList fetch(ConnectionSet set, UpstreamSpec spec, Kind kind) throws McpError {
         Optional<Listing> cached = set.listing(spec.name());
         if (cached.isPresent() && cached.get().items.containsKey(kind)) {
             return cached.get().items.get(kind);
@@ -446,27 +436,25 @@ final class Catalog {
      * @return an unmodifiable list of the items, each replaced by an equal one already held if there is one, and the
      *         list itself replaced by an equal one already held (with the indexes built for it) if there is one
      */
-    static List<ObjectNode> shared(List<ObjectNode> items) {
+    static SharedList shared(List<ObjectNode> items) {
         List<ObjectNode> out = new ArrayList<>(items.size());
         synchronized (SHARED) {
             for (ObjectNode item : items) {
-                WeakReference<ObjectNode> held = SHARED.get(item);
-                ObjectNode known = held == null ? null : held.get();
-                if (known == null) {
-                    SHARED.put(item, new WeakReference<>(item));
-                    known = item;
-                }
-                out.add(known);
+                out.add(held(SHARED, item));
             }
-            SharedList list = new SharedList(out);
-            WeakReference<SharedList> held = SHARED_LISTS.get(list);
-            SharedList known = held == null ? null : held.get();
-            if (known == null) {
-                SHARED_LISTS.put(list, new WeakReference<>(list));
-                known = list;
-            }
+            return held(SHARED_LISTS, new SharedList(out));
+        }
+    }
+
+    /** @return the value held already that equals {@code value}, else {@code value}, now held */
+    private static <T> T held(Map<T, WeakReference<T>> holder, T value) {
+        WeakReference<T> ref = holder.get(value);
+        T known = ref == null ? null : ref.get();
+        if (known != null) {
             return known;
         }
+        holder.put(value, new WeakReference<>(value));
+        return value;
     }
 
     /**
