@@ -1,5 +1,6 @@
 package dev.portcullis.mcp;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,19 +20,20 @@ public final class BoundedMatch {
      * @return whether the whole text matches; false when the budget ran out
      */
     public static boolean matches(Pattern pattern, CharSequence text, long steps) {
-        try {
-            return pattern.matcher(new Budgeted(text, new long[] {steps})).matches();
-        } catch (Exhausted e) {
-            return false;
-        }
+        return run(pattern, text, steps, true);
     }
 
     /**
      * @return whether the pattern occurs in the text; false when the budget ran out
      */
     public static boolean find(Pattern pattern, CharSequence text, long steps) {
+        return run(pattern, text, steps, false);
+    }
+
+    private static boolean run(Pattern pattern, CharSequence text, long steps, boolean whole) {
+        Matcher m = pattern.matcher(new Budgeted(text, new long[] {steps}));
         try {
-            return pattern.matcher(new Budgeted(text, new long[] {steps})).find();
+            return whole ? m.matches() : m.find();
         } catch (Exhausted e) {
             return false;
         }

@@ -203,7 +203,6 @@ final class Http1Client implements AutoCloseable {
         }
     }
 
-
     /** One TCP connection with its read buffer. */
     private static final class Conn {
         final SocketChannel ch;
