@@ -14,11 +14,14 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /**
- * The OpenTelemetry SDK for the gateway: spans are always created (trace ids appear in logs), and are
- * exported over OTLP/HTTP only when {@code telemetry.otlp.endpoint} is configured. Not registered as
- * the global instance.
+ * The OpenTelemetry SDK for the gateway: every request has a span with a trace id (it appears in logs), and
+ * spans are recorded and exported over OTLP/HTTP only when {@code telemetry.otlp.endpoint} is configured.
+ * Without an endpoint the spans are not recorded (sampler "always off"): they carry ids and nothing else, so
+ * a request pays for no attributes or span processing that nothing would read. Not registered as the global
+ * instance.
  */
 public final class Telemetry implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Telemetry.class.getName());
@@ -38,7 +41,9 @@ public final class Telemetry implements AutoCloseable {
     public static Telemetry create(GatewayConfig.Telemetry config) {
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 AttributeKey.stringKey("service.name"), config.serviceName())));
-        SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource);
+        SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource)
+                .setSampler(config.otlpEndpoint().isPresent() ? Sampler.parentBased(Sampler.alwaysOn())
+                        : Sampler.alwaysOff());
         config.otlpEndpoint().ifPresent(endpoint -> {
             OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint);
             for (String header : config.otlpHeaders()) {
