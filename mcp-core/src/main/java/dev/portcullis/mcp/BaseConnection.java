@@ -280,6 +280,27 @@ abstract class BaseConnection implements UpstreamConnection {
         }
     }
 
+    /**
+     * Puts the call's trace context into {@code params._meta} ({@code traceparent}, {@code tracestate}), replacing
+     * what the client sent there, so that the upstream's spans follow from the gateway's. {@code params} must be
+     * the connection's own copy ({@link JsonRpc#copyOuter}). Nothing changes when the call carries none.
+     */
+    static void addTraceMeta(ObjectNode params, Exchange exchange) {
+        Map<String, String> trace = exchange.traceContext();
+        String parent = trace.get(Meta.TRACEPARENT);
+        if (parent == null) {
+            return;
+        }
+        ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
+        meta.put(Meta.TRACEPARENT, parent);
+        String state = trace.get(Meta.TRACESTATE);
+        if (state == null) {
+            meta.remove(Meta.TRACESTATE);
+        } else {
+            meta.put(Meta.TRACESTATE, state);
+        }
+    }
+
     /** Adds the stateless-era per-request {@code _meta} (version, client capabilities and info, log level). */
     void addStatelessMeta(ObjectNode params, Exchange exchange) {
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");

@@ -1,5 +1,6 @@
 package dev.portcullis.mcp;
 
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,4 +62,16 @@ public interface Exchange {
 
     /** @return the client's declared capabilities (forwarded to stateless upstreams in {@code _meta}) */
     ObjectNode clientCapabilities();
+
+    /**
+     * The W3C Trace Context (https://www.w3.org/TR/trace-context/) the upstream request of this call carries:
+     * {@code traceparent} and, when there is one, {@code tracestate}. HTTP upstreams get them as headers and
+     * every upstream in {@code params._meta}, where MCP carries trace context over any transport. Values must
+     * be valid per the specification (the gateway only hands over values it parsed or generated itself).
+     *
+     * @return header name (lower case) to value; empty when the call carries no trace context
+     */
+    default Map<String, String> traceContext() {
+        return Map.of();
+    }
 }

@@ -129,9 +129,10 @@ final class HttpSessionConnection extends BaseConnection {
     @Override
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
-            ObjectNode p = params == null ? null : JsonRpc.copyOuter(params);
+            ObjectNode p = params == null && exchange.traceContext().isEmpty() ? null : JsonRpc.copyOuter(params);
             if (p != null) {
                 mapProgressToken(p, f);
+                addTraceMeta(p, exchange);
             }
             f.onAbort(() -> sendCancelled(f));
             return send(method, p, f, true);
@@ -143,7 +144,7 @@ final class HttpSessionConnection extends BaseConnection {
         int gen = generation;
         String sid = sessionId;
         HttpUpstream.Request req = withSession(http.post(JsonRpc.encodeBytes(new JsonRpcMessage.Request(id, method, params)),
-                f.remaining())).build();
+                f.remaining())).trace(f.exchange.traceContext()).build();
         f.upstreamId = id;
         HttpUpstream.Response resp = http.send(req, f);
         int status = resp.statusCode();

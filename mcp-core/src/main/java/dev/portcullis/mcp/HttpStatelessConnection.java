@@ -131,6 +131,7 @@ final class HttpStatelessConnection extends BaseConnection {
         if (target != null) {
             b.header(Meta.H_NAME, HttpUpstream.headerValue(target));
         }
+        b.trace(f.exchange.traceContext());
         if ("tools/call".equals(method) && target != null) {
             JsonNode args = params.path("arguments");
             for (McpParamHeaders.Param p : paramHeaders.getOrDefault(target, List.of())) {
@@ -149,6 +150,7 @@ final class HttpStatelessConnection extends BaseConnection {
             ObjectNode base = JsonRpc.copyOuter(params);
             mapProgressToken(base, f);
             addStatelessMeta(base, exchange);
+            addTraceMeta(base, exchange);
             JsonNode result;
             try {
                 result = multiRoundTrip(base, f, p -> post(method, p, f));

@@ -80,6 +80,14 @@ final class HttpUpstream {
             return this;
         }
 
+        /** Adds the call's trace context headers ({@link Exchange#traceContext()}). */
+        Request trace(Map<String, String> context) {
+            if (!context.isEmpty()) {
+                context.forEach(this::header);
+            }
+            return this;
+        }
+
         Request GET() {
             method = "GET";
             body = null;

@@ -25,6 +25,13 @@ public final class Meta {
     public static final String H_NAME = "Mcp-Name";
     /** Protocol name {@code H_LAST_EVENT_ID}. */
     public static final String H_LAST_EVENT_ID = "Last-Event-ID";
+    /**
+     * W3C Trace Context parent: the HTTP header name and the {@code _meta} key under which MCP carries trace
+     * context in a request (the convention of OpenTelemetry's MCP semantic conventions).
+     */
+    public static final String TRACEPARENT = "traceparent";
+    /** W3C Trace Context vendor state: header name and {@code _meta} key, next to {@link #TRACEPARENT}. */
+    public static final String TRACESTATE = "tracestate";
 
     private Meta() {
     }

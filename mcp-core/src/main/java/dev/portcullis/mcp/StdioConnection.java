@@ -228,10 +228,15 @@ final class StdioConnection extends BaseConnection {
                 ObjectNode b = base == null ? F.objectNode() : base;
                 mapProgressToken(b, f);
                 addStatelessMeta(b, exchange);
+                addTraceMeta(b, exchange);
                 return multiRoundTrip(b, f, p -> result(exchangeMessage(method, p, f, true)));
+            }
+            if (base == null && !exchange.traceContext().isEmpty()) {
+                base = F.objectNode();
             }
             if (base != null) {
                 mapProgressToken(base, f);
+                addTraceMeta(base, exchange);
             }
             return result(exchangeMessage(method, base, f, true));
         });

@@ -23,12 +23,21 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     static GatewayUnderTest start(List<Registration> upstreams) {
+        return start(upstreams, OpenTelemetry.noop());
+    }
+
+    /**
+     * @param upstreams     registered upstreams
+     * @param openTelemetry the gateway's OpenTelemetry (a recording SDK to see its spans)
+     * @return the gateway, in development mode without authentication
+     */
+    static GatewayUnderTest start(List<Registration> upstreams, OpenTelemetry openTelemetry) {
         GatewayConfig config = new GatewayConfig(GatewayConfig.Mode.DEV,
                 new GatewayConfig.Server("127.0.0.1", 0, 4L * 1024 * 1024, Duration.ofSeconds(2)),
                 new GatewayConfig.Logging(GatewayConfig.Logging.Level.WARNING, GatewayConfig.Logging.Format.TEXT),
                 new GatewayConfig.Telemetry("portcullis-test", Optional.empty(), List.of()),
                 dev.portcullis.server.auth.AuthConfig.DISABLED, McpSettings.defaults(), upstreams);
-        return new GatewayUnderTest(GatewayApp.start(config, OpenTelemetry.noop(), "test"));
+        return new GatewayUnderTest(GatewayApp.start(config, openTelemetry, "test"));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.portcullis.core.ReasonCode;
+import dev.portcullis.server.observe.TraceContexts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.logging.common.HelidonMdc;
@@ -22,14 +23,18 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
  * The outermost filter of every request: gives it a request id (response header {@code X-Request-Id},
- * log MDC {@code request.id}), a server span, request metrics, and in-flight accounting for graceful
+ * log MDC {@code request.id}), a server span (continuing the caller's trace when the request carries a valid
+ * W3C {@code traceparent}), request metrics, and in-flight accounting for graceful
  * shutdown. While draining, new requests other than {@code /observe/*} get 503 {@code shutting-down}.
  */
 public final class RequestFilter implements io.helidon.webserver.http.Filter {
@@ -39,6 +44,11 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
     public static final String MDC_TRACE_ID = "trace.id";
     /** Request context key (class) under which the request id is registered. */
     public static final String CONTEXT_REQUEST_ID = "portcullis.request-id";
+    /**
+     * Request context key under which the caller's trace context ({@link SpanContext}, from the request's
+     * {@code traceparent} header) is registered, when it sent a valid one.
+     */
+    public static final String CONTEXT_REMOTE_TRACE = "portcullis.remote-trace";
 
     /** Response header carrying the request id. */
     public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
@@ -82,7 +92,13 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
             return;
         }
         String method = req.prologue().method().text();
-        Span span = tracer.spanBuilder(method + " " + routeName(path)).setSpanKind(SpanKind.SERVER).startSpan();
+        SpanBuilder builder = tracer.spanBuilder(method + " " + routeName(path)).setSpanKind(SpanKind.SERVER);
+        SpanContext remote = TraceContexts.fromHeaders(req.headers());
+        if (remote != null) { // the caller's trace continues here (W3C Trace Context)
+            builder.setParent(Context.root().with(Span.wrap(remote)));
+            req.context().register(CONTEXT_REMOTE_TRACE, remote);
+        }
+        Span span = builder.startSpan();
         boolean recording = span.isRecording(); // false unless spans are exported (Telemetry)
         if (recording) {
             span.setAttribute("http.request.method", method);

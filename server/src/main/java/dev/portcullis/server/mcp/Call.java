@@ -36,6 +36,7 @@ final class Call implements Exchange {
     private final ObjectNode clientCapabilities;
     private final Optional<String> logLevel;
     private final Duration inputTimeout;
+    private final Map<String, String> traceContext;
     private final AtomicInteger inputKeys = new AtomicInteger();
     private final Map<String, Input> pendingInputs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean cancelled;
@@ -45,6 +46,15 @@ final class Call implements Exchange {
     private volatile Sink sink;
 
     Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout) {
+        this(clientCapabilities, logLevel, inputTimeout, Map.of());
+    }
+
+    /**
+     * @param traceContext W3C trace context for the upstream request ({@link Exchange#traceContext()})
+     */
+    Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout,
+         Map<String, String> traceContext) {
+        this.traceContext = traceContext;
         this.clientCapabilities = clientCapabilities;
         this.logLevel = logLevel;
         this.inputTimeout = inputTimeout;
@@ -290,6 +300,11 @@ final class Call implements Exchange {
     @Override
     public ObjectNode clientCapabilities() {
         return clientCapabilities;
+    }
+
+    @Override
+    public Map<String, String> traceContext() {
+        return traceContext;
     }
 
     /**

@@ -42,8 +42,9 @@ public final class Telemetry implements AutoCloseable {
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 AttributeKey.stringKey("service.name"), config.serviceName())));
         SdkTracerProviderBuilder tracing = SdkTracerProvider.builder().setResource(resource)
-                .setSampler(config.otlpEndpoint().isPresent() ? Sampler.parentBased(Sampler.alwaysOn())
-                        : Sampler.alwaysOff());
+                // exporting, the gateway records every request it serves, whatever the caller's sampled flag says:
+                // a caller's traceparent continues its trace but cannot keep its requests out of the gateway's
+                .setSampler(config.otlpEndpoint().isPresent() ? Sampler.alwaysOn() : Sampler.alwaysOff());
         config.otlpEndpoint().ifPresent(endpoint -> {
             OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint);
             for (String header : config.otlpHeaders()) {
