@@ -94,6 +94,9 @@ final class Http1Client implements AutoCloseable {
             onConnection.accept(x);
             try {
                 c.write(head, body);
+                if (Thread.currentThread().isVirtual()) {
+                    Thread.yield();
+                }
                 x.readHead(method);
                 return x;
             } catch (IOException e) {

@@ -132,6 +132,9 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
             inFlight.decrement();
             HelidonMdc.remove(MDC_REQUEST_ID);
             HelidonMdc.remove(MDC_TRACE_ID);
+            if (Thread.currentThread().isVirtual()) {
+                Thread.yield();
+            }
         }
     }
 
