@@ -95,6 +95,8 @@ final class Http1Client implements AutoCloseable {
             try {
                 c.write(head, body);
                 if (Thread.currentThread().isVirtual()) {
+                    // let other calls run before reading: the answer has then usually arrived, and the read
+                    // does not first find nothing, register with the poller and park (three system calls)
                     Thread.yield();
                 }
                 x.readHead(method);

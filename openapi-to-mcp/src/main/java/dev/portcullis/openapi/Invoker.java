@@ -85,10 +85,11 @@ final class Invoker implements AutoCloseable {
     /**
      * @param name      tool name
      * @param arguments the call's arguments (an object, or null for none)
+     * @param trace     W3C trace context headers for the backend request ({@code traceparent}, {@code tracestate})
      * @return the {@code tools/call} result
      * @throws McpError {@code -32602} for an unknown tool or arguments that do not match the schema
      */
-    ObjectNode call(String name, JsonNode arguments) throws McpError {
+    ObjectNode call(String name, JsonNode arguments, Map<String, String> trace) throws McpError {
         Binding b = tools.binding(name);
         OpenApiTool tool = tools.tools().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
         if (b == null || tool == null) {
@@ -144,6 +145,8 @@ final class Invoker implements AutoCloseable {
             if (!cookies.isEmpty()) {
                 req.header(HeaderNames.COOKIE, String.join("; ", cookies));
             }
+            // after the operation's own header parameters: the trace context is the gateway's, not an argument
+            trace.forEach((header, value) -> req.header(HeaderNames.create(header), value));
             HttpClientResponse res;
             Optional<Binding.Body> body = b.body();
             JsonNode bodyArg = body.map(x -> args.get(x.arg())).orElse(null);

@@ -181,7 +181,7 @@ public final class OpenApiConnector implements UpstreamConnector {
                     if (name == null || !name.isTextual()) {
                         throw new McpError(McpError.INVALID_PARAMS, "tools/call: name missing");
                     }
-                    yield invoker.call(name.textValue(), params.get("arguments"));
+                    yield invoker.call(name.textValue(), params.get("arguments"), exchange.traceContext());
                 }
                 case "ping" -> F.objectNode();
                 case "prompts/list" -> F.objectNode().set("prompts", F.arrayNode());

@@ -31,6 +31,7 @@ class InvocationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3};
     private static final AtomicReference<String> LAST = new AtomicReference<>();
+    private static final AtomicReference<String> TRACE = new AtomicReference<>();
     private static WebServer backend;
     private static UpstreamConnection petstore;
 
@@ -43,6 +44,8 @@ class InvocationTest {
                             .send("[{\"id\":1,\"name\":\"rex\",\"photoUrls\":[],\"status\":\"available\"}]");
                 })
                 .get("/api/v3/pet/{petId}", (req, res) -> {
+                    TRACE.set(req.headers().first(HeaderNames.create("traceparent")).orElse("-") + " "
+                            + req.headers().first(HeaderNames.create("tracestate")).orElse("-"));
                     String id = req.path().pathParameters().get("petId");
                     if (id.equals("404")) {
                         res.status(Status.NOT_FOUND_404).header(HeaderNames.CONTENT_TYPE, "application/json")
@@ -231,6 +234,49 @@ class InvocationTest {
             assertThat(r.get("isError").asBoolean()).isTrue();
             assertThat(r.at("/content/0/text").asText()).startsWith("Refused").contains("loopback");
         }
+    }
+
+    @Test
+    void theCallsTraceContextReachesTheBackend() throws Exception {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Exchange traced = new Exchange() {
+            @Override
+            public void notify(String method, ObjectNode params) {
+            }
+
+            @Override
+            public JsonNode ask(String method, ObjectNode params) throws McpError {
+                throw new McpError(McpError.METHOD_NOT_FOUND, "no client");
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+
+            @Override
+            public Optional<String> logLevel() {
+                return Optional.empty();
+            }
+
+            @Override
+            public ObjectNode clientCapabilities() {
+                return JSON.createObjectNode();
+            }
+
+            @Override
+            public Map<String, String> traceContext() {
+                return Map.of("traceparent", parent, "tracestate", "congo=t61rcWkgMzE");
+            }
+        };
+        ObjectNode params = JSON.createObjectNode().put("name", "getPetById");
+        params.putObject("arguments").put("petId", 7);
+
+        assertThat(petstore.request("tools/call", params, traced).get("isError").asBoolean()).isFalse();
+        assertThat(TRACE.get()).isEqualTo(parent + " congo=t61rcWkgMzE");
+
+        call(petstore, "getPetById", "{\"petId\": 8}");
+        assertThat(TRACE.get()).isEqualTo("- -");
     }
 
     static final Exchange NO_EXCHANGE = new Exchange() {

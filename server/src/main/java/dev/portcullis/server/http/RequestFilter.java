@@ -133,6 +133,8 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
             HelidonMdc.remove(MDC_REQUEST_ID);
             HelidonMdc.remove(MDC_TRACE_ID);
             if (Thread.currentThread().isVirtual()) {
+                // the answer is sent: let other requests run before this connection reads its next request,
+                // which has then usually arrived (no read that finds nothing, no poller registration and park)
                 Thread.yield();
             }
         }

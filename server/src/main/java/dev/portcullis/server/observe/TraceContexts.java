@@ -2,6 +2,7 @@ package dev.portcullis.server.observe;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderName;
@@ -26,39 +27,20 @@ public final class TraceContexts {
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
     private static final List<String> FIELDS = List.of("traceparent", "tracestate");
 
-    private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers carrier) {
-            return FIELDS;
+    private static final TextMapGetter<Headers> HEADERS = getter((carrier, key) -> {
+        HeaderName name = "traceparent".equals(key) ? TRACEPARENT : "tracestate".equals(key) ? TRACESTATE : null;
+        if (name == null || !carrier.contains(name)) {
+            return null;
         }
+        // a repeated traceparent is not a valid one; tracestate may be split over several lines (RFC 9110)
+        List<String> values = carrier.get(name).allValues();
+        return name == TRACESTATE ? String.join(",", values) : values.size() == 1 ? values.getFirst() : null;
+    });
 
-        @Override
-        public String get(Headers carrier, String key) {
-            if (carrier == null) {
-                return null;
-            }
-            HeaderName name = "traceparent".equals(key) ? TRACEPARENT : "tracestate".equals(key) ? TRACESTATE : null;
-            // a repeated header is not a valid traceparent; tracestate may be split over several lines (RFC 9110)
-            if (name == null || !carrier.contains(name)) {
-                return null;
-            }
-            List<String> values = carrier.get(name).allValues();
-            return name == TRACESTATE ? String.join(",", values) : values.size() == 1 ? values.getFirst() : null;
-        }
-    };
-
-    private static final TextMapGetter<JsonNode> META = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(JsonNode carrier) {
-            return FIELDS;
-        }
-
-        @Override
-        public String get(JsonNode carrier, String key) {
-            JsonNode v = carrier == null ? null : carrier.get(key);
-            return v != null && v.isTextual() ? v.asText() : null;
-        }
-    };
+    private static final TextMapGetter<JsonNode> META = getter((carrier, key) -> {
+        JsonNode v = carrier.get(key);
+        return v != null && v.isTextual() ? v.asText() : null;
+    });
 
     private TraceContexts() {
     }
@@ -107,6 +89,20 @@ public final class TraceContexts {
         }
         return state[0] == null || state[0].isEmpty() ? Map.of("traceparent", parent[0])
                 : Map.of("traceparent", parent[0], "tracestate", state[0]);
+    }
+
+    private static <C> TextMapGetter<C> getter(BiFunction<C, String, String> get) {
+        return new TextMapGetter<>() {
+            @Override
+            public Iterable<String> keys(C carrier) {
+                return FIELDS;
+            }
+
+            @Override
+            public String get(C carrier, String key) {
+                return carrier == null ? null : get.apply(carrier, key);
+            }
+        };
     }
 
     private static SpanContext valid(Context extracted) {
