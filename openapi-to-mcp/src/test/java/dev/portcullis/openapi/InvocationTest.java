@@ -239,7 +239,22 @@ class InvocationTest {
     @Test
     void theCallsTraceContextReachesTheBackend() throws Exception {
         String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        Exchange traced = new Exchange() {
+        Exchange traced = exchange(Map.of("traceparent", parent, "tracestate", "congo=t61rcWkgMzE"));
+        ObjectNode params = JSON.createObjectNode().put("name", "getPetById");
+        params.putObject("arguments").put("petId", 7);
+
+        assertThat(petstore.request("tools/call", params, traced).get("isError").asBoolean()).isFalse();
+        assertThat(TRACE.get()).isEqualTo(parent + " congo=t61rcWkgMzE");
+
+        call(petstore, "getPetById", "{\"petId\": 8}");
+        assertThat(TRACE.get()).isEqualTo("- -");
+    }
+
+    static final Exchange NO_EXCHANGE = exchange(Map.of());
+
+    /** An exchange with no client behind it, carrying {@code trace} as its trace context. */
+    static Exchange exchange(Map<String, String> trace) {
+        return new Exchange() {
             @Override
             public void notify(String method, ObjectNode params) {
             }
@@ -266,44 +281,10 @@ class InvocationTest {
 
             @Override
             public Map<String, String> traceContext() {
-                return Map.of("traceparent", parent, "tracestate", "congo=t61rcWkgMzE");
+                return trace;
             }
         };
-        ObjectNode params = JSON.createObjectNode().put("name", "getPetById");
-        params.putObject("arguments").put("petId", 7);
-
-        assertThat(petstore.request("tools/call", params, traced).get("isError").asBoolean()).isFalse();
-        assertThat(TRACE.get()).isEqualTo(parent + " congo=t61rcWkgMzE");
-
-        call(petstore, "getPetById", "{\"petId\": 8}");
-        assertThat(TRACE.get()).isEqualTo("- -");
     }
-
-    static final Exchange NO_EXCHANGE = new Exchange() {
-        @Override
-        public void notify(String method, ObjectNode params) {
-        }
-
-        @Override
-        public JsonNode ask(String method, ObjectNode params) throws McpError {
-            throw new McpError(McpError.METHOD_NOT_FOUND, "no client");
-        }
-
-        @Override
-        public boolean cancelled() {
-            return false;
-        }
-
-        @Override
-        public Optional<String> logLevel() {
-            return Optional.empty();
-        }
-
-        @Override
-        public ObjectNode clientCapabilities() {
-            return JSON.createObjectNode();
-        }
-    };
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
