@@ -58,6 +58,7 @@ public final class GatewayApp implements AutoCloseable {
         // authorize: effective permissions = entitlements of the person ∩ persona of the agent
         PolicyFeature policy = PolicyFeature.create(config, auth.enabled());
         mcp.policy(policy);
+        mcp.tracer(openTelemetry.getTracer("portcullis.mcp"));
         policy.onChange(mcp::policyChanged);
         if (!auth.enabled()) {
             LOGGER.log(System.Logger.Level.WARNING, "MCP endpoint is UNAUTHENTICATED (mode "

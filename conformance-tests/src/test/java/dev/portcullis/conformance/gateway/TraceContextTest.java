@@ -8,6 +8,7 @@ import dev.portcullis.conformance.fixture.FixtureServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -22,15 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * W3C Trace Context through the gateway to upstreams of either era: the fixture's {@code test_trace_context} tool
  * reports the {@code traceparent}/{@code tracestate} it received as HTTP headers and in {@code params._meta}.
- * A gateway that does not record spans passes the caller's context on unchanged; one that records makes its own
- * request span the upstream's parent, within the caller's trace.
+ * A gateway that does not record spans passes the caller's context on unchanged; one that records puts its MCP
+ * server and client spans (OpenTelemetry's MCP semantic conventions) between the caller and the upstream.
  */
 class TraceContextTest {
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CALLER_SPAN = "00f067aa0ba902b7";
     private static final String CALLER = "00-" + TRACE + "-" + CALLER_SPAN + "-01";
     private static final String META_TRACE = "0af7651916cd43dd8448eb211c80319c";
-    private static final String META = "00-" + META_TRACE + "-b7ad6b7169203331-01";
+    private static final String META_SPAN = "b7ad6b7169203331";
+    private static final String META = "00-" + META_TRACE + "-" + META_SPAN + "-01";
+    private static final String CALL = "tools/call test_trace_context";
     private static final String STATE = "congo=t61rcWkgMzE";
 
     private static JsonNode seenByUpstream(GatewayUnderTest gateway, ObjectNode meta, String... headers) {
@@ -100,20 +103,23 @@ class TraceContextTest {
 
     @ParameterizedTest
     @EnumSource(value = Eras.class, names = {"LEGACY", "MODERN"})
-    void recordingTheGatewaysSpanIsTheUpstreamsParentInTheCallersTrace(Eras upstreamEra) {
+    void recordingTheGatewaysMcpSpansSitBetweenTheCallerAndTheUpstream(Eras upstreamEra) {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .setSampler(Sampler.alwaysOn()).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
         try (FixtureServer fixture = FixtureServer.start(0, upstreamEra);
              GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("fixture", fixture.url(), "")), sdk)) {
-            ObjectNode meta = McpHttp.JSON.createObjectNode().put("traceparent", META).put("tracestate", "rojo=1");
-            JsonNode seen = seenByUpstream(gateway, meta, "traceparent", CALLER, "tracestate", STATE);
+            // only an HTTP traceparent: HTTP span <- MCP server span <- MCP client span <- upstream
+            JsonNode seen = seenByUpstream(gateway, null, "traceparent", CALLER, "tracestate", STATE);
 
-            SpanData server = spans.getFinishedSpanItems().stream()
-                    .filter(s -> TRACE.equals(s.getTraceId()) && CALLER_SPAN.equals(s.getParentSpanId()))
-                    .findFirst().orElseThrow(() -> new AssertionError("no gateway span in the caller's trace: "
-                            + spans.getFinishedSpanItems()));
-            String expected = "00-" + TRACE + "-" + server.getSpanId() + "-01";
+            SpanData http = only(spans, s -> s.getName().startsWith("POST") && s.getTraceId().equals(TRACE));
+            SpanData server = only(spans, s -> s.getKind() == SpanKind.SERVER && s.getName().equals(CALL));
+            SpanData client = only(spans, s -> s.getKind() == SpanKind.CLIENT && s.getName().equals(CALL));
+            assertThat(http.getTraceId()).isEqualTo(TRACE);
+            assertThat(http.getParentSpanId()).isEqualTo(CALLER_SPAN);
+            assertThat(server.getParentSpanId()).isEqualTo(http.getSpanId());
+            assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
+            String expected = "00-" + TRACE + "-" + client.getSpanId() + "-01";
             assertThat(seen.path("header.traceparent").asText()).isEqualTo(expected);
             assertThat(seen.path("meta.traceparent").asText()).isEqualTo(expected);
             assertThat(seen.path("header.tracestate").asText()).isEqualTo(STATE);
@@ -121,11 +127,42 @@ class TraceContextTest {
             assertThat(server.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))).isEqualTo("tools/call");
             assertThat(server.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name")))
                     .isEqualTo("test_trace_context");
-            // the context the client put in _meta is not the span's parent: it is linked
+            assertThat(server.getAttributes().get(AttributeKey.stringKey("jsonrpc.request.id"))).isEqualTo("7");
+            assertThat(client.getAttributes().get(AttributeKey.stringKey("portcullis.upstream"))).isEqualTo("fixture");
+
+            // MCP trace context in _meta: it is the MCP server span's parent, the HTTP span a link
+            spans.reset();
+            ObjectNode meta = McpHttp.JSON.createObjectNode().put("traceparent", META).put("tracestate", "rojo=1");
+            seen = seenByUpstream(gateway, meta, "traceparent", CALLER, "tracestate", STATE);
+
+            http = only(spans, s -> s.getName().startsWith("POST") && s.getTraceId().equals(TRACE));
+            server = only(spans, s -> s.getKind() == SpanKind.SERVER && s.getName().equals(CALL));
+            client = only(spans, s -> s.getKind() == SpanKind.CLIENT && s.getName().equals(CALL));
+            assertThat(server.getTraceId()).isEqualTo(META_TRACE);
+            assertThat(server.getParentSpanId()).isEqualTo(META_SPAN);
+            String httpSpan = http.getSpanId();
             assertThat(server.getLinks()).anySatisfy(link ->
-                    assertThat(link.getSpanContext().getTraceId()).isEqualTo(META_TRACE));
+                    assertThat(link.getSpanContext().getSpanId()).isEqualTo(httpSpan));
+            expected = "00-" + META_TRACE + "-" + client.getSpanId() + "-01";
+            assertThat(seen.path("header.traceparent").asText()).isEqualTo(expected);
+            assertThat(seen.path("meta.traceparent").asText()).isEqualTo(expected);
+            assertThat(seen.path("meta.tracestate").asText()).isEqualTo("rojo=1");
+
+            // an upstream error ends the spans with error.type
+            spans.reset();
+            McpHttp client2 = McpHttp.session(gateway.mcp("fixture"));
+            client2.callText("test_error_handling");
+            SpanData failed = only(spans, s -> s.getKind() == SpanKind.SERVER
+                    && s.getName().equals("tools/call test_error_handling"));
+            assertThat(failed.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("tool_error");
         } finally {
             sdk.close();
         }
+    }
+
+    private static SpanData only(InMemorySpanExporter spans, java.util.function.Predicate<SpanData> which) {
+        List<SpanData> found = spans.getFinishedSpanItems().stream().filter(which).toList();
+        assertThat(found).as("spans: %s", spans.getFinishedSpanItems()).hasSize(1);
+        return found.getFirst();
     }
 }

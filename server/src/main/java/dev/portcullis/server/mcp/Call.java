@@ -36,7 +36,7 @@ final class Call implements Exchange {
     private final ObjectNode clientCapabilities;
     private final Optional<String> logLevel;
     private final Duration inputTimeout;
-    private final Map<String, String> traceContext;
+    private final CallTrace trace;
     private final AtomicInteger inputKeys = new AtomicInteger();
     private final Map<String, Input> pendingInputs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean cancelled;
@@ -46,15 +46,14 @@ final class Call implements Exchange {
     private volatile Sink sink;
 
     Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout) {
-        this(clientCapabilities, logLevel, inputTimeout, Map.of());
+        this(clientCapabilities, logLevel, inputTimeout, CallTrace.NONE);
     }
 
     /**
-     * @param traceContext W3C trace context for the upstream request ({@link Exchange#traceContext()})
+     * @param trace the request's trace: the context for the upstream request, and spans that end with the outcome
      */
-    Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout,
-         Map<String, String> traceContext) {
-        this.traceContext = traceContext;
+    Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout, CallTrace trace) {
+        this.trace = trace;
         this.clientCapabilities = clientCapabilities;
         this.logLevel = logLevel;
         this.inputTimeout = inputTimeout;
@@ -143,6 +142,16 @@ final class Call implements Exchange {
     }
 
     private Event outcome(UpstreamWork work) {
+        Event end = run(work);
+        switch (end) {
+            case Event.Done d -> trace.ended(d.result(), null);
+            case Event.Failed f -> trace.ended(null, f.error());
+            default -> trace.ended(null, null);
+        }
+        return end;
+    }
+
+    private Event run(UpstreamWork work) {
         try {
             return new Event.Done(work.run(this));
         } catch (McpError e) {
@@ -304,7 +313,7 @@ final class Call implements Exchange {
 
     @Override
     public Map<String, String> traceContext() {
-        return traceContext;
+        return trace.context();
     }
 
     /**

@@ -32,15 +32,13 @@ import dev.portcullis.mcp.ProtocolVersion;
 import dev.portcullis.mcp.UpstreamConnection;
 import dev.portcullis.mcp.UpstreamConnector;
 import dev.portcullis.server.Gateway;
-import dev.portcullis.server.http.RequestFilter;
-import dev.portcullis.server.observe.TraceContexts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -90,6 +88,7 @@ public final class McpEndpoint implements AutoCloseable {
     private final RequestStates states;
     private final Function<ServerRequest, String> principals;
     private final ObjectNode serverInfo;
+    private volatile Tracer tracer = OpenTelemetry.noop().getTracer("portcullis.mcp");
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, ConnectionSet> statelessSets = new ConcurrentHashMap<>();
     /** When each stateless principal last made a request: idle principals' upstream connections are closed. */
@@ -173,6 +172,15 @@ public final class McpEndpoint implements AutoCloseable {
         statelessSets.values().forEach(set -> set.invalidate(upstream, gone));
         listens.keySet().forEach(principal -> new StatelessDownstream(principal)
                 .notification(upstream, "notifications/tools/list_changed", null));
+    }
+
+    /**
+     * Sets the tracer for the MCP spans of relayed requests ({@link CallTrace}).
+     *
+     * @param tracer the gateway's tracer
+     */
+    public void tracer(Tracer tracer) {
+        this.tracer = tracer;
     }
 
     /**
@@ -425,7 +433,8 @@ public final class McpEndpoint implements AutoCloseable {
                 default -> {
                     Relay relay = relay(req.context(), session.connections, scope, r.method(), params, false);
                     Call call = new Call(session.clientCapabilities, session.logLevel(), settings.inputTimeout(),
-                            traceContext(req, r.method(), params));
+                            CallTrace.start(tracer, req, r.method(), params, r.id(), session.version.text(),
+                                    relay.upstream()));
                     session.calls.put(r.id(), call);
                     try {
                         // the answer always fits in this exchange (input requests travel on its SSE stream)
@@ -750,7 +759,8 @@ public final class McpEndpoint implements AutoCloseable {
                     ConnectionSet set = statelessSet(principal);
                     Relay relay = relay(req.context(), set, scope, r.method(), params, true);
                     Call call = new Call(capabilities, logLevel, settings.inputTimeout(),
-                            traceContext(req, r.method(), params));
+                            CallTrace.start(tracer, req, r.method(), params, r.id(), version.get().text(),
+                                    relay.upstream()));
                     if (askable(capabilities)) {
                         call.start(relay.work());
                         call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL);
@@ -1138,7 +1148,7 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /** A client request to relay and the upstream work that performs it. */
-    private record Relay(Call.UpstreamWork work) {
+    private record Relay(String upstream, Call.UpstreamWork work) {
     }
 
     private Relay relay(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
@@ -1199,7 +1209,7 @@ public final class McpEndpoint implements AutoCloseable {
             default -> throw methodNotFound(method);
         }
         UpstreamSpec target = upstream;
-        return new Relay(call -> {
+        return new Relay(upstream.name(), call -> {
             UpstreamConnection connection = set.connection(target);
             if (method.equals("resources/subscribe")) {
                 // the connection subscribes in its own era (resources/subscribe, or subscriptions/listen) and
@@ -1239,40 +1249,6 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     /** The client's params minus what belongs to the client-gateway hop (protocol _meta, MRTR fields). */
-    /**
-     * The W3C trace context the upstream request of a relayed call carries. When the gateway records spans, its
-     * request span is the upstream's parent (and gets the call's MCP attributes; a trace context the client put
-     * in {@code params._meta} that is not the span's parent becomes a link). When it does not record, the
-     * client's own trace context travels on unchanged — {@code _meta}'s first, else its {@code traceparent}
-     * header — so that the gateway neither breaks the client's trace nor changes its sampling decision.
-     */
-    private static Map<String, String> traceContext(ServerRequest req, String method, ObjectNode params) {
-        Span span = Span.current();
-        SpanContext meta = TraceContexts.fromMeta(params.get("_meta"));
-        if (span.isRecording()) {
-            span.setAttribute("mcp.method.name", method);
-            String attribute = switch (method) {
-                case "tools/call" -> "gen_ai.tool.name";
-                case "prompts/get" -> "gen_ai.prompt.name";
-                case "resources/read" -> "mcp.resource.uri";
-                default -> null;
-            };
-            if (attribute != null) {
-                span.setAttribute(attribute, target(method, params));
-            }
-            Optional<SpanContext> remote = req.context().get(RequestFilter.CONTEXT_REMOTE_TRACE, SpanContext.class);
-            if (meta != null && !(remote.isPresent() && remote.get().equals(meta))) {
-                span.addLink(meta);
-            }
-            return TraceContexts.headers(span.getSpanContext());
-        }
-        if (meta != null) {
-            return TraceContexts.headers(meta);
-        }
-        return req.context().get(RequestFilter.CONTEXT_REMOTE_TRACE, SpanContext.class)
-                .map(TraceContexts::headers).orElse(Map.of());
-    }
-
     private static ObjectNode upstreamParams(ObjectNode params) {
         ObjectNode copy = JsonRpc.copyOuter(params);
         copy.remove("requestState");
