@@ -24,6 +24,11 @@ const factory = () => {
   server.registerTool('echo', { description: 'Echoes a message', inputSchema: z.object({ message: z.string() }) },
     async ({ message }) => ({ content: [{ type: 'text', text: `Echo: ${message}` }] }));
 
+  // reports the W3C trace context the request carried in params._meta
+  server.registerTool('trace', { description: 'Reports the trace context in _meta', inputSchema: z.object({}) },
+    async (_args, ctx) => ({ content: [{ type: 'text', text: JSON.stringify({
+      traceparent: ctx.mcpReq._meta?.traceparent ?? null, tracestate: ctx.mcpReq._meta?.tracestate ?? null }) }] }));
+
   // needs elicitation: multi-round-trip with opaque request state
   server.registerTool('confirm', { description: 'Asks before acting', inputSchema: z.object({ action: z.string() }) },
     async ({ action }, ctx) => {

@@ -184,6 +184,28 @@ class StdioTest {
         }
 
         @Test
+        void carriesTheCallsTraceContextInMeta() throws Exception {
+            String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            try (UpstreamConnection c = connect(new RecordingListener())) {
+                TestExchange ex = new TestExchange();
+                ex.traceContext = Map.of("traceparent", parent);
+                ObjectNode p = call("trace", args());
+                // what the client sent is replaced, tracestate included: the exchange's context has none
+                p.putObject("_meta").put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                        .put("tracestate", "rojo=1");
+                JsonNode seen = JsonRpc.mapper().readTree(text(c.request("tools/call", p, ex)));
+
+                assertThat(seen.path("traceparent").asText()).isEqualTo(parent);
+                assertThat(seen.path("tracestate").isNull()).isTrue();
+                assertThat(p.path("_meta").path("traceparent").asText()).as("the caller's params are not changed")
+                        .startsWith("00-0af7651916cd43dd");
+
+                seen = JsonRpc.mapper().readTree(text(c.request("tools/call", call("trace", args()), new TestExchange())));
+                assertThat(seen.path("traceparent").isNull()).isTrue();
+            }
+        }
+
+        @Test
         void runsTheMultiRoundTripLoop() throws Exception {
             try (UpstreamConnection c = connect(new RecordingListener())) {
                 TestExchange ex = new TestExchange().answer("elicitation/create", q -> {

@@ -27,6 +27,7 @@ final class TestExchange implements Exchange {
     final AtomicBoolean cancelled = new AtomicBoolean();
     volatile String logLevel;
     volatile ObjectNode capabilities = caps();
+    volatile Map<String, String> traceContext = Map.of();
 
     static ObjectNode caps() {
         ObjectNode c = JsonRpc.mapper().createObjectNode();
@@ -59,6 +60,11 @@ final class TestExchange implements Exchange {
     @Override
     public boolean cancelled() {
         return cancelled.get();
+    }
+
+    @Override
+    public Map<String, String> traceContext() {
+        return traceContext;
     }
 
     @Override
