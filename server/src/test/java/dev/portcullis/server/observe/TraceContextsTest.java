@@ -92,6 +92,22 @@ class TraceContextsTest {
     }
 
     @Test
+    void aFutureVersionIsReadForItsKnownFieldsAndForwardedAsVersion00Only() {
+        // W3C Trace Context: a higher version is parsed for the fields version 00 defines; what follows is not ours
+        // to forward, so a long tail cannot be amplified into every upstream request
+        String future = "cc-" + TRACE + "-" + PARENT + "-01-" + "x".repeat(10_000);
+        WritableHeaders<?> headers = WritableHeaders.create();
+        headers.add(HeaderNames.create("traceparent"), future);
+
+        SpanContext remote = TraceContexts.fromHeaders(headers);
+
+        assertThat(remote).isNotNull();
+        assertThat(TraceContexts.headers(remote)).containsExactly(Map.entry("traceparent", SAMPLED));
+        assertThat(TraceContexts.fromMeta(JSON.createObjectNode().put("traceparent", future)).getSpanId())
+                .isEqualTo(PARENT);
+    }
+
+    @Test
     void twoTraceparentHeadersAreNoTraceparent() {
         WritableHeaders<?> headers = WritableHeaders.create();
         headers.add(HeaderNames.create("traceparent"), SAMPLED);
