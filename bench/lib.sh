@@ -56,6 +56,25 @@ wait_for() {
 # field NAME LINE: the number after NAME= in a RESULT line of bench/wrk-checks.lua
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
+# proc_usage PID: "CPU_TICKS READ_CALLS" of a process so far (user + system clock ticks from /proc/PID/stat,
+# read-type system calls from /proc/PID/io)
+proc_usage() {
+  local ticks reads
+  ticks=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null) || ticks=""
+  reads=$(awk '/^syscr:/ {print $2}' "/proc/$1/io" 2>/dev/null) || reads=""
+  echo "${ticks:-0} ${reads:-0}"
+}
+
+# per_call BEFORE AFTER REQUESTS: " proxy_cpu_us=U proxy_reads=R" — CPU microseconds and read system calls of a
+# process per request between two proc_usage readings
+per_call() {
+  local t0 r0 t1 r1
+  read -r t0 r0 <<<"$1"
+  read -r t1 r1 <<<"$2"
+  awk -v t=$(( t1 - t0 )) -v r=$(( r1 - r0 )) -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf " proxy_cpu_us=%.1f proxy_reads=%.2f", t * 1e6 / hz / n, r / n }'
+}
+
 # ms MICROSECONDS: as milliseconds with two decimals
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 
@@ -67,7 +86,7 @@ ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 # (load average at the end of the cell), keyed "name,connections". Progress goes to stderr.
 measure_cells() {
   local max_conns t c name out line
-  declare -gA RPS P50 P99 BAD LOAD
+  declare -gA RPS P50 P99 BAD LOAD CPU READS
   max_conns=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -n 1)
   echo "warming up each target for ${WARMUP}s at $max_conns connections..." >&2
   for t in "${TARGETS[@]}"; do
@@ -87,6 +106,8 @@ measure_cells() {
       P50[$name,$c]=$(field p50_us "$line")
       P99[$name,$c]=$(field p99_us "$line")
       BAD[$name,$c]=$(( $(field bad_status "$line") + $(field bad_body "$line") + $(field socket_errors "$line") ))
+      CPU[$name,$c]=$(field proxy_cpu_us "$line")
+      READS[$name,$c]=$(field proxy_reads "$line")
       LOAD[$name,$c]=$(cut -d' ' -f1 /proc/loadavg)
       echo "$name c=$c $line load=${LOAD[$name,$c]}" >&2
     done

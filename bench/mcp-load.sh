@@ -29,6 +29,9 @@
 #   BENCH_EXTRA_TOOLS (default 0: the upstream lists this many generated tools before its own, so that the
 #   called tool comes after them in its catalogue; a gateway's cost per call should not grow with it).
 #
+# Gateway cells also report the gateway process's CPU time (user + system) and read system calls per call, from
+# /proc/PID/stat and /proc/PID/io around the measured window: on a noisy machine they move far less than throughput.
+#
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
 # by the JDK's jwebserver, one RS256 token). Every response is checked by `bench/mcp-load.lua` (HTTP 200 and the
@@ -167,9 +170,18 @@ load() {
   fi
   local pace="${PACE_MS:-}"
   [ "${WARMING:-0}" = 1 ] && pace=""
-  MCP_PACE_MS="$pace" MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
+  # the gateway's own CPU time and read system calls per call, from /proc: steadier than throughput on a noisy host
+  local gw="${GATEWAY_PID[$port]:-}" before="" out
+  [ -n "$gw" ] && before=$(proc_usage "$gw")
+  out=$(MCP_PACE_MS="$pace" MCP_PATH="$path" MCP_TOOL="$tool" MCP_ERA="$era" MCP_SESSION="$sid" MCP_TOKEN="$token" \
     BENCH_DIR="$ROOT/bench" timeout $(( $3 + 30 )) "${pin_load[@]}" wrk -t1 -c"$2" -d"$3"s --timeout 5s --latency -s "$ROOT/bench/mcp-load.lua" \
-    "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)'
+    "http://127.0.0.1:$port" | grep -E '^(RESULT|FIRST_BAD)')
+  if [ -n "$gw" ]; then
+    local usage
+    usage=$(per_call "$before" "$(proc_usage "$gw")" "$(field requests "$(grep '^RESULT' <<<"$out")")")
+    out=$(sed "/^RESULT/ s/\$/$usage/" <<<"$out")
+  fi
+  echo "$out"
   for p in "${!GATEWAY_PID[@]}"; do kill -CONT "${GATEWAY_PID[$p]}"; done
 }
 
@@ -182,8 +194,8 @@ pacing="saturating (each connection sends its next request as soon as an answer 
 [ -n "${PACE_MS:-}" ] && pacing="paced: each connection waits ${PACE_MS} ms after each answer"
 echo "load average before: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING; $isolation; wrk -t1, ${DURATION}s per cell after ${CELL_WARMUP_S}s unmeasured in the same pattern, ${WARMUP}s warm-up per target; $pacing; upstream lists ${BENCH_EXTRA_TOOLS:-0} extra tools"
 echo
-echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| target | conns | RPS | p50 ms | p99 ms | bad | RPS vs direct | added p50 ms | added p99 ms | gateway CPU µs/call | gateway reads/call |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for c in "${CONNS[@]}"; do
   for t in "${TARGETS[@]}"; do
     IFS='|' read -r name label _ <<<"$t"
@@ -195,7 +207,8 @@ for c in "${CONNS[@]}"; do
       a50=$(ms $(( ${P50[$name,$c]} - ${P50[$base,$c]} )))
       a99=$(ms $(( ${P99[$name,$c]} - ${P99[$base,$c]} )))
     fi
-    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$label" "$c" "${RPS[$name,$c]}" \
-      "$(ms "${P50[$name,$c]}")" "$(ms "${P99[$name,$c]}")" "${BAD[$name,$c]}" "$ratio" "$a50" "$a99"
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$c" "${RPS[$name,$c]}" \
+      "$(ms "${P50[$name,$c]}")" "$(ms "${P99[$name,$c]}")" "${BAD[$name,$c]}" "$ratio" "$a50" "$a99" \
+      "${CPU[$name,$c]:-—}" "${READS[$name,$c]:-—}"
   done
 done
