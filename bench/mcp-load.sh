@@ -30,7 +30,8 @@
 #   called tool comes after them in its catalogue; a gateway's cost per call should not grow with it).
 #
 # Gateway cells also report the gateway process's CPU time (user + system) and read system calls per call, from
-# /proc/PID/stat and /proc/PID/io around the measured window: on a noisy machine they move far less than throughput.
+# /proc/PID/stat and /proc/PID/io around the measured window: the gateway's own cost, apart from the load
+# generator's and the upstream's (a noisy host still inflates the CPU time; the system-call count is exact).
 #
 # The upstream is the conformance fixture server (`FixtureServer --eras both`, tool `test_simple_text`). The
 # auth-on gateway trusts a throw-away issuer (`bench/baseline/BenchIssuer.java`: RSA-2048 key, JWKS file served
