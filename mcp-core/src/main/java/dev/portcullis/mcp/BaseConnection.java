@@ -281,9 +281,17 @@ abstract class BaseConnection implements UpstreamConnection {
     }
 
     /**
+     * The connection's own copy of a request's params ({@link JsonRpc#copyOuter}), to map and annotate. Absent params
+     * stay absent unless the call carries a trace context, which needs a {@code _meta} to travel in.
+     */
+    static ObjectNode ownParams(ObjectNode params, Exchange exchange) {
+        return params == null && exchange.traceContext().isEmpty() ? null : JsonRpc.copyOuter(params);
+    }
+
+    /**
      * Puts the call's trace context into {@code params._meta} ({@code traceparent}, {@code tracestate}), replacing
      * what the client sent there, so that the upstream's spans follow from the gateway's. {@code params} must be
-     * the connection's own copy ({@link JsonRpc#copyOuter}). Nothing changes when the call carries none.
+     * the connection's own copy ({@link #ownParams}). Nothing changes when the call carries none.
      */
     static void addTraceMeta(ObjectNode params, Exchange exchange) {
         Map<String, String> trace = exchange.traceContext();

@@ -129,7 +129,7 @@ final class HttpSessionConnection extends BaseConnection {
     @Override
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
-            ObjectNode p = params == null && exchange.traceContext().isEmpty() ? null : JsonRpc.copyOuter(params);
+            ObjectNode p = ownParams(params, exchange);
             if (p != null) {
                 mapProgressToken(p, f);
                 addTraceMeta(p, exchange);

@@ -82,9 +82,7 @@ final class HttpUpstream {
 
         /** Adds the call's trace context headers ({@link Exchange#traceContext()}). */
         Request trace(Map<String, String> context) {
-            if (!context.isEmpty()) {
-                context.forEach(this::header);
-            }
+            context.forEach(this::header);
             return this;
         }
 

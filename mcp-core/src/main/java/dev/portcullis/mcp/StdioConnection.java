@@ -223,16 +223,13 @@ final class StdioConnection extends BaseConnection {
     public JsonNode request(String method, ObjectNode params, Exchange exchange) throws McpError {
         return call(method, params, exchange, f -> {
             awaitReady(f);
-            ObjectNode base = params == null ? null : JsonRpc.copyOuter(params);
+            ObjectNode base = ownParams(params, exchange);
             if (Boolean.TRUE.equals(stateless)) {
                 ObjectNode b = base == null ? F.objectNode() : base;
                 mapProgressToken(b, f);
                 addStatelessMeta(b, exchange);
                 addTraceMeta(b, exchange);
                 return multiRoundTrip(b, f, p -> result(exchangeMessage(method, p, f, true)));
-            }
-            if (base == null && !exchange.traceContext().isEmpty()) {
-                base = F.objectNode();
             }
             if (base != null) {
                 mapProgressToken(base, f);

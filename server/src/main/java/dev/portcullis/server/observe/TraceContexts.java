@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import dev.portcullis.mcp.Meta;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -22,13 +24,13 @@ import io.opentelemetry.context.propagation.TextMapGetter;
  * ignored as if absent, never an error.
  */
 public final class TraceContexts {
-    private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
-    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
+    private static final HeaderName TRACEPARENT = HeaderNames.create(Meta.TRACEPARENT);
+    private static final HeaderName TRACESTATE = HeaderNames.create(Meta.TRACESTATE);
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-    private static final List<String> FIELDS = List.of("traceparent", "tracestate");
+    private static final List<String> FIELDS = List.of(Meta.TRACEPARENT, Meta.TRACESTATE);
 
     private static final TextMapGetter<Headers> HEADERS = getter((carrier, key) -> {
-        HeaderName name = "traceparent".equals(key) ? TRACEPARENT : "tracestate".equals(key) ? TRACESTATE : null;
+        HeaderName name = Meta.TRACEPARENT.equals(key) ? TRACEPARENT : Meta.TRACESTATE.equals(key) ? TRACESTATE : null;
         if (name == null || !carrier.contains(name)) {
             return null;
         }
@@ -61,7 +63,7 @@ public final class TraceContexts {
      * @return the remote span context it carries, or {@code null} when it carries no valid one
      */
     public static SpanContext fromMeta(JsonNode meta) {
-        if (meta == null || !meta.isObject() || !meta.has("traceparent")) {
+        if (meta == null || !meta.isObject() || !meta.has(Meta.TRACEPARENT)) {
             return null;
         }
         return valid(W3C.extract(Context.root(), meta, META));
@@ -78,17 +80,17 @@ public final class TraceContexts {
         String[] parent = new String[1];
         String[] state = new String[1];
         W3C.inject(Context.root().with(Span.wrap(span)), null, (carrier, key, value) -> {
-            if ("traceparent".equals(key)) {
+            if (Meta.TRACEPARENT.equals(key)) {
                 parent[0] = value;
-            } else if ("tracestate".equals(key)) {
+            } else if (Meta.TRACESTATE.equals(key)) {
                 state[0] = value;
             }
         });
         if (parent[0] == null) {
             return Map.of();
         }
-        return state[0] == null || state[0].isEmpty() ? Map.of("traceparent", parent[0])
-                : Map.of("traceparent", parent[0], "tracestate", state[0]);
+        return state[0] == null || state[0].isEmpty() ? Map.of(Meta.TRACEPARENT, parent[0])
+                : Map.of(Meta.TRACEPARENT, parent[0], Meta.TRACESTATE, state[0]);
     }
 
     private static <C> TextMapGetter<C> getter(BiFunction<C, String, String> get) {
