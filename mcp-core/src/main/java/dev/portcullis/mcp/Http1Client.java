@@ -39,15 +39,13 @@ final class Http1Client implements AutoCloseable {
     static final long PROBE_AFTER_IDLE_NANOS = Duration.ofMillis(20).toNanos();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
-    private static final byte[] CRLF = {'\r', '\n'};
-    /** Headers that set the framing or the connection: the client writes them itself. */
-    private static final String[] RESTRICTED_HEADERS = {"host", "content-length", "transfer-encoding", "connection",
-        "expect", "upgrade", "keep-alive", "proxy-connection"};
 
     private final String hostHeader;
     private final String target;
     private final String host;
     private final int port;
+    /** The request line and Host header of a POST, the usual request: the same bytes every time. */
+    private final byte[] postLine;
     /** Most recently used first; bounded, so that offering to a full pool fails and the connection is closed. */
     private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>(MAX_IDLE);
     private volatile boolean closed;
@@ -62,6 +60,7 @@ final class Http1Client implements AutoCloseable {
         this.hostHeader = url.getPort() == -1 ? h : h + ":" + url.getPort();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+        this.postLine = ("POST " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A response whose headers have arrived; its body is streamed. */
@@ -168,23 +167,64 @@ final class Http1Client implements AutoCloseable {
     }
 
     private byte[] head(String method, List<String[]> headers, byte[] body) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(hostHeader).append("\r\n");
+        Head h = new Head("POST".equals(method) ? postLine
+                : (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         boolean userAgent = false;
-        for (String[] h : headers) {
-            checkHeader(h[0], h[1]);
-            userAgent |= h[0].equalsIgnoreCase("User-Agent");
-            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        for (String[] header : headers) {
+            checkHeader(header[0], header[1]);
+            userAgent |= header[0].length() == 10 && header[0].equalsIgnoreCase("User-Agent");
+            h.line(header[0], header[1]);
         }
         if (!userAgent) {
-            sb.append("User-Agent: portcullis\r\n");
+            h.line("User-Agent", "portcullis");
         }
         if (body != null) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
+            h.line("Content-Length", Integer.toString(body.length));
         }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return h.end();
+    }
+
+    /**
+     * A request head written straight into bytes: every character is ISO-8859-1 ({@link #checkHeader} refuses any
+     * other), so each is one byte.
+     */
+    private static final class Head {
+        private byte[] b;
+        private int n;
+
+        Head(byte[] requestLine) {
+            b = java.util.Arrays.copyOf(requestLine, requestLine.length + 256);
+            n = requestLine.length;
+        }
+
+        void line(String name, String value) {
+            int need = n + name.length() + value.length() + 4;
+            if (need + 2 > b.length) {
+                b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, need + 2));
+            }
+            n = put(name, n);
+            b[n++] = ':';
+            b[n++] = ' ';
+            n = put(value, n);
+            b[n++] = '\r';
+            b[n++] = '\n';
+        }
+
+        private int put(String s, int at) {
+            for (int i = 0; i < s.length(); i++) {
+                b[at++] = (byte) s.charAt(i);
+            }
+            return at;
+        }
+
+        byte[] end() {
+            if (n + 2 > b.length) {
+                b = java.util.Arrays.copyOf(b, n + 2);
+            }
+            b[n++] = '\r';
+            b[n++] = '\n';
+            return b.length == n ? b : java.util.Arrays.copyOf(b, n);
+        }
     }
 
     /** Rejects header names and values that could break the request framing (as the JDK client does). */
@@ -201,11 +241,23 @@ final class Http1Client implements AutoCloseable {
                 throw new IllegalArgumentException("invalid header value");
             }
         }
-        for (String restricted : RESTRICTED_HEADERS) {
-            if (restricted.equalsIgnoreCase(name)) {
-                throw new IllegalArgumentException("restricted header name");
-            }
+        if (restricted(name)) {
+            throw new IllegalArgumentException("restricted header name");
         }
+    }
+
+    /** Headers that set the framing or the connection: the client writes them itself. */
+    private static boolean restricted(String name) {
+        return switch (name.length()) { // by length first: a request's headers are checked on every call
+            case 4 -> name.equalsIgnoreCase("host");
+            case 6 -> name.equalsIgnoreCase("expect");
+            case 7 -> name.equalsIgnoreCase("upgrade");
+            case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+            case 14 -> name.equalsIgnoreCase("content-length");
+            case 16 -> name.equalsIgnoreCase("proxy-connection");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            default -> false;
+        };
     }
 
     /** One TCP connection with its read buffer. */

@@ -129,6 +129,28 @@ class Http1ClientTest {
         }
     }
 
+    /** The head is written byte for byte, whatever its length, with Latin-1 values kept as one byte each. */
+    @Test
+    void writesTheRequestHeadExactly() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            String host = "Host: 127.0.0.1:" + raw.server.getLocalPort() + "\r\n";
+            String big = "v".repeat(5000) + "\u00e9";
+            raw.answers.add("HTTP/1.1 204 No Content\r\n\r\n");
+            raw.answers.add("HTTP/1.1 204 No Content\r\n\r\n");
+            raw.answers.add("HTTP/1.1 204 No Content\r\n\r\n");
+            c.send("POST", List.of(new String[] {"X-Big", big}, new String[] {"user-agent", "agent/1"}),
+                    "{}".getBytes(StandardCharsets.UTF_8), T, x -> { });
+            assertThat(raw.requests.take()).isEqualTo("POST /mcp?x=1 HTTP/1.1\r\n" + host + "X-Big: " + big
+                    + "\r\nuser-agent: agent/1\r\nContent-Length: 2\r\n\r\n{}");
+            c.send("GET", List.<String[]>of(new String[] {"Accept", "text/event-stream"}), null, T, x -> { });
+            assertThat(raw.requests.take()).isEqualTo("GET /mcp?x=1 HTTP/1.1\r\n" + host
+                    + "Accept: text/event-stream\r\nUser-Agent: portcullis\r\n\r\n");
+            c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(raw.requests.take()).isEqualTo("POST /mcp?x=1 HTTP/1.1\r\n" + host
+                    + "User-Agent: portcullis\r\nContent-Length: 0\r\n\r\n");
+        }
+    }
+
     @Test
     void readsHeaderLinesWithinAndAcrossBufferFillsAndBoundsTheHeaderBlock() throws Exception {
         try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
