@@ -2,6 +2,7 @@ package dev.portcullis.conformance.gateway;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.portcullis.conformance.clients.TypeScriptSdkClient;
 import dev.portcullis.conformance.harness.ConformanceSuite;
 import dev.portcullis.conformance.harness.ProjectPaths;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +117,143 @@ class ServerEverythingFederationTest {
             assertThat(McpHttp.lastMessage(viaGateway).path("error").path("code").asInt()).isEqualTo(-32001);
             assertThat(direct.statusCode()).as("server-everything itself answers 400").isEqualTo(400);
         }
+    }
+
+    /**
+     * server-everything's simulate-research-query must run as a task (taskSupport "required"): created, polled,
+     * listed and its result fetched through the gateway, always under the gateway's own task id.
+     */
+    @Test
+    void aToolRunsAsATaskUnderTheGatewaysOwnId() throws Exception {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("everything", direct(), "ev__")))) {
+            HttpResponse<String> init = McpHttp.post(gateway.mcp(), null, McpHttp.request(0, "initialize", initParams("2025-11-25")));
+            assertThat(McpHttp.lastMessage(init).at("/result/capabilities/tasks/requests/tools").has("call")).isTrue();
+            McpHttp client = McpHttp.session(gateway.mcp());
+            JsonNode tool = tool(client, "ev__simulate-research-query");
+            assertThat(tool.at("/execution/taskSupport").asText()).isEqualTo("required");
+            // absent or "forbidden" (the upstream's own word): either way not a task
+            assertThat(tool(client, "ev__echo").at("/execution/taskSupport").asText("forbidden")).isEqualTo("forbidden");
+
+            ObjectNode call = McpHttp.JSON.createObjectNode().put("name", "ev__simulate-research-query");
+            call.putObject("arguments").put("topic", "portcullis");
+            call.putObject("task").put("ttl", 60_000);
+            JsonNode created = client.call("tools/call", call);
+            String id = created.at("/result/task/taskId").asText();
+            assertThat(id).as(created.toString()).matches("[A-Za-z0-9_-]{22}");
+            assertThat(created.at("/result/task/status").asText()).isEqualTo("working");
+
+            JsonNode state = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                state = client.call("tasks/get", taskId(id));
+                assertThat(state.at("/result/taskId").asText()).as(state.toString()).isEqualTo(id);
+                if (state.at("/result/status").asText().equals("completed")) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(state.at("/result/status").asText()).isEqualTo("completed");
+
+            JsonNode result = client.call("tasks/result", taskId(id));
+            assertThat(result.at("/result/content/0/text").asText()).as(result.toString()).contains("portcullis");
+            assertThat(result.at("/result/_meta/io.modelcontextprotocol~1related-task/taskId").asText()).isEqualTo(id);
+
+            JsonNode listed = client.call("tasks/list", McpHttp.JSON.createObjectNode());
+            assertThat(listed.at("/result/tasks").findValuesAsText("taskId")).as(listed.toString()).containsExactly(id);
+
+            // cancelling a finished task is the upstream's -32602; an unknown id is the gateway's own
+            assertThat(client.call("tasks/cancel", taskId(id)).at("/error/code").asInt()).isEqualTo(-32602);
+            JsonNode unknown = client.call("tasks/get", taskId("no-such-task"));
+            assertThat(unknown.at("/error/code").asInt()).isEqualTo(-32602);
+            assertThat(unknown.at("/error/data/reason").asText()).isEqualTo("task-not-found");
+
+            // a task belongs to the session that created it
+            McpHttp other = McpHttp.session(gateway.mcp());
+            assertThat(other.call("tasks/get", taskId(id)).at("/error/data/reason").asText()).isEqualTo("task-not-found");
+            assertThat(other.call("tasks/list", McpHttp.JSON.createObjectNode()).at("/result/tasks").size()).isZero();
+
+            // a tool the listing shows without taskSupport cannot run as a task
+            ObjectNode echo = McpHttp.JSON.createObjectNode().put("name", "ev__echo");
+            echo.putObject("arguments").put("message", "hi");
+            echo.putObject("task");
+            JsonNode refused = client.call("tools/call", echo);
+            assertThat(refused.at("/error/code").asInt()).as(refused.toString()).isEqualTo(-32601);
+            assertThat(refused.at("/error/data/reason").asText()).isEqualTo("task-not-supported");
+        }
+    }
+
+    /**
+     * The official TypeScript SDK runs the same task directly and through the gateway: the task asks for a
+     * clarification (elicitation on the tasks/result stream, tagged with the related task) and finishes with it.
+     */
+    @Test
+    void theTypeScriptSdkRunsATaskThatAsksForInputThroughTheGateway() {
+        JsonNode directly = TypeScriptSdkClient.run("ts-sdk-tasks.mjs", direct(), Duration.ofMinutes(3));
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("everything", direct(), "")))) {
+            JsonNode through = TypeScriptSdkClient.run("ts-sdk-tasks.mjs", gateway.mcp("everything"), Duration.ofMinutes(3));
+
+            assertThat(through.has("error")).as(through.toString()).isFalse();
+            assertThat(through.path("taskSupport").asText()).isEqualTo("required");
+            String id = through.path("taskId").asText();
+            assertThat(id).matches("[A-Za-z0-9_-]{22}").isNotEqualTo(directly.path("taskId").asText());
+            assertThat(through.path("elicitations").size()).isEqualTo(1);
+            assertThat(through.path("elicitationTaskIds").get(0).asText()).isEqualTo(id);
+            assertThat(through.path("resultText").asText()).contains("the gateway")
+                    .isEqualTo(directly.path("resultText").asText());
+            assertThat(through.path("finalStatus").asText()).isEqualTo("completed");
+            assertThat(through.path("listedIds").size()).isEqualTo(1);
+            assertThat(through.path("listedIds").get(0).asText()).isEqualTo(id);
+        }
+    }
+
+    /** A 2025-06-18 client has no tasks: none are offered, a task augmentation is ignored, tasks/* are unknown. */
+    @Test
+    void clientsOfEarlierVersionsAreOfferedNoTasks() {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("everything", direct(), "")))) {
+            HttpResponse<String> init = McpHttp.post(gateway.mcp(), null, McpHttp.request(0, "initialize", initParams("2025-06-18")));
+            assertThat(McpHttp.lastMessage(init).at("/result/capabilities").has("tasks")).isFalse();
+            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            String[] version = {"MCP-Protocol-Version", "2025-06-18"};
+            JsonNode tools = McpHttp.lastMessage(McpHttp.post(gateway.mcp(), session,
+                    McpHttp.request(1, "tools/list", McpHttp.JSON.createObjectNode()), version));
+            JsonNode research = null;
+            for (JsonNode t : tools.at("/result/tools")) {
+                if (t.path("name").asText().equals("simulate-research-query")) {
+                    research = t;
+                }
+            }
+            assertThat(research).as(tools.toString()).isNotNull();
+            assertThat(research.at("/execution/taskSupport").isMissingNode()).isTrue();
+
+            ObjectNode echo = McpHttp.JSON.createObjectNode().put("name", "echo");
+            echo.putObject("arguments").put("message", "plain");
+            echo.putObject("task").put("ttl", 1000);
+            JsonNode answered = McpHttp.lastMessage(McpHttp.post(gateway.mcp(), session, McpHttp.request(2, "tools/call", echo), version));
+            assertThat(answered.at("/result/content/0/text").asText()).as(answered.toString()).contains("plain");
+            assertThat(answered.at("/result/task").isMissingNode()).isTrue();
+            JsonNode get = McpHttp.lastMessage(McpHttp.post(gateway.mcp(), session, McpHttp.request(3, "tasks/get", taskId("x")), version));
+            assertThat(get.at("/error/code").asInt()).isEqualTo(-32601);
+        }
+    }
+
+    private static ObjectNode initParams(String version) {
+        ObjectNode params = McpHttp.JSON.createObjectNode().put("protocolVersion", version);
+        params.putObject("capabilities");
+        params.putObject("clientInfo").put("name", "portcullis-test").put("version", "1");
+        return params;
+    }
+
+    private static ObjectNode taskId(String id) {
+        return McpHttp.JSON.createObjectNode().put("taskId", id);
+    }
+
+    private static JsonNode tool(McpHttp client, String name) {
+        for (JsonNode t : client.call("tools/list", McpHttp.JSON.createObjectNode()).at("/result/tools")) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no tool " + name);
     }
 
     @Test

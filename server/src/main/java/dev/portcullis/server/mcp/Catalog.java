@@ -203,6 +203,25 @@ final class Catalog {
      */
     List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind,
                           java.util.function.BiPredicate<UpstreamSpec, ObjectNode> visible) throws McpError {
+        return list(set, scope, kind, visible, (spec, copy) -> { });
+    }
+
+    /**
+     * The merged list of one kind, as {@link #list(ConnectionSet, Scope, Kind, java.util.function.BiPredicate)}, with
+     * each tool or prompt adjusted for the caller after renaming.
+     *
+     * @param set     the caller's connections
+     * @param scope   what the caller sees
+     * @param kind    which list
+     * @param visible asked with each upstream item before renaming
+     * @param adjust  given each tool or prompt's own top-level copy; nested values are shared with the cached item
+     *                and must be replaced, never changed
+     * @return the visible items
+     * @throws McpError when the only upstream in scope is unavailable
+     */
+    List<ObjectNode> list(ConnectionSet set, Scope scope, Kind kind,
+                          java.util.function.BiPredicate<UpstreamSpec, ObjectNode> visible,
+                          java.util.function.BiConsumer<UpstreamSpec, ObjectNode> adjust) throws McpError {
         List<UpstreamSpec> upstreams = upstreams(scope);
         Map<UpstreamSpec, SharedList> fetched = fetchAll(set, upstreams, kind, !scope.aggregated());
         List<ObjectNode> out = new ArrayList<>();
@@ -225,6 +244,7 @@ final class Catalog {
                     routes.put(exposed, new Route(spec, original));
                     ObjectNode copy = JsonRpc.copyOuter(item); // items are shared: rename a copy of the top level
                     copy.put("name", exposed);
+                    adjust.accept(spec, copy);
                     out.add(copy);
                 } else {
                     out.add(item);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import dev.portcullis.mcp.Bodies;
+import dev.portcullis.mcp.Exchange;
 import dev.portcullis.mcp.JsonRpc;
 import dev.portcullis.mcp.JsonRpcException;
 import dev.portcullis.mcp.JsonRpcMessage;
@@ -378,7 +379,7 @@ public final class McpEndpoint implements AutoCloseable {
         sessions.put(session.id, session);
         ObjectNode result = JsonRpc.mapper().createObjectNode();
         result.put("protocolVersion", version.text());
-        result.set("capabilities", serverCapabilities());
+        result.set("capabilities", serverCapabilities(session.tasks != null));
         result.set("serverInfo", serverInfo.deepCopy());
         String instructions = instructions();
         if (!instructions.isEmpty()) {
@@ -428,10 +429,17 @@ public final class McpEndpoint implements AutoCloseable {
                     sendJson(res, Status.OK_200, McpErrors.result(r.id(), JsonRpc.mapper().createObjectNode()));
                 }
                 case "tools/list", "prompts/list", "resources/list", "resources/templates/list" ->
-                        sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), session.connections, scope, r.method(), params, false)));
+                        sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), session.connections, scope,
+                                r.method(), params, false, session.tasks != null)));
+                case "tasks/list" -> {
+                    if (session.tasks == null) {
+                        throw methodNotFound(r.method());
+                    }
+                    sendJson(res, Status.OK_200, McpErrors.result(r.id(), listTasks(req.context(), session, scope, params)));
+                }
                 case "initialize" -> throw new McpError(McpError.INVALID_REQUEST, "The session is already initialized.");
                 default -> {
-                    Relay relay = relay(req.context(), session.connections, scope, r.method(), params, false);
+                    Relay relay = relay(req.context(), session.connections, scope, r.method(), params, false, session.tasks);
                     Call call = new Call(session.clientCapabilities, session.logLevel(), settings.inputTimeout(),
                             CallTrace.start(tracer, req, r.method(), params, r.id(), session.version.text(),
                                     relay.upstream()));
@@ -747,7 +755,7 @@ public final class McpEndpoint implements AutoCloseable {
                 case "subscriptions/listen" -> listen(req, res, scope, principal, r, params);
                 case "tools/list", "prompts/list", "resources/list", "resources/templates/list" -> {
                     ConnectionSet set = statelessSet(principal);
-                    sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), set, scope, r.method(), params, true)));
+                    sendJson(res, Status.OK_200, McpErrors.result(r.id(), list(req.context(), set, scope, r.method(), params, true, false)));
                 }
                 case "initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe" ->
                         throw methodNotFound(r.method());
@@ -757,7 +765,7 @@ public final class McpEndpoint implements AutoCloseable {
                         return;
                     }
                     ConnectionSet set = statelessSet(principal);
-                    Relay relay = relay(req.context(), set, scope, r.method(), params, true);
+                    Relay relay = relay(req.context(), set, scope, r.method(), params, true, null);
                     Call call = new Call(capabilities, logLevel, settings.inputTimeout(),
                             CallTrace.start(tracer, req, r.method(), params, r.id(), version.get().text(),
                                     relay.upstream()));
@@ -1043,7 +1051,7 @@ public final class McpEndpoint implements AutoCloseable {
         for (ProtocolVersion v : ProtocolVersion.values()) {
             versions.add(v.text());
         }
-        result.set("capabilities", serverCapabilities());
+        result.set("capabilities", serverCapabilities(false));
         result.set("serverInfo", serverInfo.deepCopy());
         String instructions = instructions();
         if (!instructions.isEmpty()) {
@@ -1123,8 +1131,12 @@ public final class McpEndpoint implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ shared logic
 
-    private ObjectNode list(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
-            throws McpError {
+    /**
+     * @param stateless whether the client is of the stateless era
+     * @param tasks     whether the client may run tools as tasks through this gateway (2025-11-25 sessions)
+     */
+    private ObjectNode list(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method,
+                            ObjectNode params, boolean stateless, boolean tasks) throws McpError {
         if (params.has("cursor")) {
             throw McpErrors.error(McpError.INVALID_PARAMS, "Invalid cursor.", "invalid-cursor");
         }
@@ -1143,7 +1155,20 @@ public final class McpEndpoint implements AutoCloseable {
             case TEMPLATES -> "template";
         };
         McpPolicy view = policy;
-        catalog.list(set, scope, kind, (spec, item) -> view.visible(context, policyKind, spec.name(), item)).forEach(items::add);
+        catalog.list(set, scope, kind, (spec, item) -> view.visible(context, policyKind, spec.name(), item),
+                (spec, item) -> {
+                    if (kind == Catalog.Kind.TOOLS && item.get("execution") instanceof ObjectNode execution
+                            && execution.has("taskSupport") && !(tasks && takesToolTasks(set, spec))) {
+                        // the client could not run it as a task here: the tool is offered as an ordinary one
+                        ObjectNode plain = execution.deepCopy();
+                        plain.remove("taskSupport");
+                        if (plain.isEmpty()) {
+                            item.remove("execution");
+                        } else {
+                            item.set("execution", plain);
+                        }
+                    }
+                }).forEach(items::add);
         return stateless ? (ObjectNode) forStatelessClient(result, true) : result;
     }
 
@@ -1151,10 +1176,20 @@ public final class McpEndpoint implements AutoCloseable {
     private record Relay(String upstream, Call.UpstreamWork work) {
     }
 
-    private Relay relay(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method, ObjectNode params, boolean stateless)
-            throws McpError {
+    /** What the gateway does with an upstream's result before the client sees it. */
+    private interface Answer {
+        JsonNode apply(JsonNode result) throws McpError;
+    }
+
+    /**
+     * @param tasks the client session's tasks; null when the client's protocol version has none (then a task
+     *              augmentation is ignored, as the specification asks of a receiver that does not declare tasks)
+     */
+    private Relay relay(io.helidon.common.context.Context context, ConnectionSet set, Catalog.Scope scope, String method,
+                        ObjectNode params, boolean stateless, Tasks tasks) throws McpError {
         ObjectNode forwarded = upstreamParams(params);
         UpstreamSpec upstream;
+        Answer answer = result -> result;
         switch (method) {
             case "tools/call", "prompts/get" -> {
                 String name = params.path("name").asText("");
@@ -1163,14 +1198,46 @@ public final class McpEndpoint implements AutoCloseable {
                 }
                 Catalog.Kind kind = method.equals("tools/call") ? Catalog.Kind.TOOLS : Catalog.Kind.PROMPTS;
                 Catalog.Route route = catalog.resolve(set, scope, kind, name);
-                admit(context, kind == Catalog.Kind.TOOLS ? "tool" : "prompt", route.upstream(),
-                        catalog.listed(set, route.upstream(), kind, route.original())
-                                .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", route.original())),
+                ObjectNode item = catalog.listed(set, route.upstream(), kind, route.original())
+                        .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", route.original()));
+                admit(context, kind == Catalog.Kind.TOOLS ? "tool" : "prompt", route.upstream(), item,
                         () -> McpErrors.error(McpError.INVALID_PARAMS, "Unknown " + (kind == Catalog.Kind.TOOLS
                                 ? "tool" : "prompt") + ": " + name, (kind == Catalog.Kind.TOOLS ? "tool" : "prompt")
                                 + "-not-found"));
                 forwarded.put("name", route.original());
                 upstream = route.upstream();
+                if (kind == Catalog.Kind.TOOLS && forwarded.has("task")) {
+                    if (tasks == null) {
+                        forwarded.remove("task");
+                    } else if (!Tasks.toolTakesTasks(item) || !takesToolTasks(set, upstream)) {
+                        // the listing showed no taskSupport for this tool: 2025-11-25 asks for -32601
+                        throw McpErrors.error(McpError.METHOD_NOT_FOUND, "Tool " + name + " cannot run as a task.",
+                                "task-not-supported");
+                    } else {
+                        String from = upstream.name();
+                        answer = result -> tasks.created(from, route.original(), result);
+                    }
+                }
+            }
+            case "tasks/get", "tasks/result", "tasks/cancel" -> {
+                if (tasks == null) {
+                    throw methodNotFound(method);
+                }
+                String id = params.path("taskId").isTextual() ? params.path("taskId").asText() : "";
+                Tasks.Task task = tasks.find(id).orElseThrow(() -> taskNotFound(id));
+                upstream = catalog.upstreams(scope).stream().filter(u -> u.name().equals(task.upstream())).findFirst()
+                        .orElseThrow(() -> taskNotFound(id));
+                ObjectNode tool = catalog.listed(set, upstream, Catalog.Kind.TOOLS, task.tool())
+                        .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", task.tool()));
+                // a person who may no longer use the tool no longer sees its task (cancelling stays possible);
+                // polling is not a call, so it costs no rate-limit budget
+                if (!method.equals("tasks/cancel") && !policy.visible(context, "tool", upstream.name(), tool)) {
+                    throw taskNotFound(id);
+                }
+                forwarded.put("taskId", task.upstreamId());
+                String from = upstream.name();
+                answer = method.equals("tasks/result") ? result -> tasks.relatedToClient(from, result)
+                        : result -> Tasks.withClientId(result, task.id());
             }
             case "resources/read", "resources/subscribe", "resources/unsubscribe" -> {
                 String uri = params.path("uri").asText("");
@@ -1204,11 +1271,12 @@ public final class McpEndpoint implements AutoCloseable {
                             "invalid-params");
                 }
             }
-            // default deny: a method the gateway has no rule for (the tasks utility, vendor extensions) would reach
+            // default deny: a method the gateway has no rule for (vendor extensions) would reach
             // the upstream without a policy decision, so it is not relayed on /mcp/{upstream} either
             default -> throw methodNotFound(method);
         }
         UpstreamSpec target = upstream;
+        Answer then = answer;
         return new Relay(upstream.name(), call -> {
             UpstreamConnection connection = set.connection(target);
             if (method.equals("resources/subscribe")) {
@@ -1220,8 +1288,86 @@ public final class McpEndpoint implements AutoCloseable {
             if (method.equals("resources/unsubscribe") && connection.protocolVersion().era() == ProtocolVersion.Era.STATELESS) {
                 return JsonRpc.mapper().createObjectNode();
             }
-            return connection.request(method, forwarded, call);
+            return then.apply(connection.request(method, forwarded, tasks == null ? call : tasks.translating(target.name(), call)));
         });
+    }
+
+    private static McpError taskNotFound(String id) {
+        return McpErrors.error(McpError.INVALID_PARAMS, "Task not found: " + id, "task-not-found");
+    }
+
+    /** Whether the caller's connection to an upstream is open and the upstream accepts task-augmented tool calls. */
+    private static boolean takesToolTasks(ConnectionSet set, UpstreamSpec upstream) {
+        UpstreamConnection connection = set.open().get(upstream.name());
+        return connection != null && Tasks.takesToolTasks(connection);
+    }
+
+    /**
+     * {@code tasks/list} for a session: the tasks it created that the upstreams still hold, as they are now. An
+     * upstream that lists its tasks is asked once (following its pages), any other once per task; an upstream that
+     * cannot be reached leaves its tasks out. Every task fits one page: a cursor is never handed out.
+     */
+    private ObjectNode listTasks(io.helidon.common.context.Context context, Session session, Catalog.Scope scope,
+                                 ObjectNode params) throws McpError {
+        if (params.has("cursor")) {
+            throw McpErrors.error(McpError.INVALID_PARAMS, "Invalid cursor.", "invalid-cursor");
+        }
+        ObjectNode result = JsonRpc.mapper().createObjectNode();
+        ArrayNode out = result.putArray("tasks");
+        Map<String, List<Tasks.Task>> byUpstream = new java.util.HashMap<>();
+        for (Tasks.Task t : session.tasks.all()) {
+            byUpstream.computeIfAbsent(t.upstream(), u -> new java.util.ArrayList<>()).add(t);
+        }
+        for (UpstreamSpec spec : catalog.upstreams(scope)) {
+            List<Tasks.Task> created = byUpstream.get(spec.name());
+            if (created == null) {
+                continue;
+            }
+            try {
+                UpstreamConnection connection = session.connections.connection(spec);
+                Exchange quiet = session.connections.quietExchange();
+                boolean lists = connection.serverCapabilities().path("tasks").has("list");
+                Map<String, JsonNode> states = new java.util.HashMap<>();
+                String cursor = null;
+                for (int page = 0; lists && page < 100; page++) {
+                    ObjectNode p = JsonRpc.mapper().createObjectNode();
+                    if (cursor != null) {
+                        p.put("cursor", cursor);
+                    }
+                    JsonNode listed = connection.request("tasks/list", p, quiet);
+                    listed.path("tasks").forEach(t -> states.put(t.path("taskId").asText(), t));
+                    cursor = listed.path("nextCursor").isTextual() ? listed.path("nextCursor").asText() : null;
+                    if (cursor == null) {
+                        break;
+                    }
+                }
+                for (Tasks.Task t : created) {
+                    ObjectNode tool = catalog.listed(session.connections, spec, Catalog.Kind.TOOLS, t.tool())
+                            .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", t.tool()));
+                    if (!policy.visible(context, "tool", spec.name(), tool)) {
+                        continue;
+                    }
+                    JsonNode state = states.get(t.upstreamId());
+                    if (state == null && !lists) {
+                        try {
+                            state = connection.request("tasks/get",
+                                    JsonRpc.mapper().createObjectNode().put("taskId", t.upstreamId()), quiet);
+                        } catch (McpError e) {
+                            state = null;
+                        }
+                    }
+                    if (state == null) {
+                        session.tasks.forget(t); // the upstream no longer has it
+                        continue;
+                    }
+                    out.add(Tasks.withClientId(state, t.id()));
+                }
+            } catch (McpError | dev.portcullis.mcp.UpstreamException e) {
+                LOGGER.log(System.Logger.Level.DEBUG, () -> "tasks/list: upstream " + spec.name() + " left out: "
+                        + e.getMessage());
+            }
+        }
+        return result;
     }
 
     /** Asks the policy whether the caller may use the item now; a hidden item answers as a missing one. */
@@ -1262,13 +1408,21 @@ public final class McpEndpoint implements AutoCloseable {
         return copy;
     }
 
-    private ObjectNode serverCapabilities() {
+    /** @param tasks whether the client's protocol version has tasks (2025-11-25 sessions) */
+    private ObjectNode serverCapabilities(boolean tasks) {
         ObjectNode caps = JsonRpc.mapper().createObjectNode();
         caps.putObject("tools").put("listChanged", true);
         caps.putObject("prompts").put("listChanged", true);
         caps.putObject("resources").put("subscribe", true).put("listChanged", true);
         caps.putObject("logging");
         caps.putObject("completions");
+        if (tasks) {
+            // relayed to the upstreams that take them: a tool shows execution.taskSupport only when its upstream does
+            ObjectNode t = caps.putObject("tasks");
+            t.putObject("list");
+            t.putObject("cancel");
+            t.putObject("requests").putObject("tools").putObject("call");
+        }
         return caps;
     }
 
@@ -1462,11 +1616,16 @@ public final class McpEndpoint implements AutoCloseable {
 
         @Override
         public void notification(String upstream, String method, ObjectNode params) {
-            session.serverStream.append(JsonRpc.encode(new JsonRpcMessage.Notification(method, params)));
+            ObjectNode p = session.tasks == null || params == null ? params : session.tasks.toClient(upstream, method, params);
+            if (p == null && params != null) {
+                return; // about a task this session did not create
+            }
+            session.serverStream.append(JsonRpc.encode(new JsonRpcMessage.Notification(method, p)));
         }
 
         @Override
-        public JsonNode request(String upstream, String method, ObjectNode params) throws McpError {
+        public JsonNode request(String upstream, String method, ObjectNode requested) throws McpError {
+            ObjectNode params = session.tasks == null ? requested : session.tasks.relatedToClient(upstream, requested);
             String askId = session.nextAskId();
             CompletableFuture<JsonNode> answer = new CompletableFuture<>();
             session.pendingAsks.put(key(JsonRpc.mapper().getNodeFactory().textNode(askId)), answer);

@@ -31,6 +31,8 @@ final class Session {
     final Map<String, CompletableFuture<JsonNode>> pendingAsks = new ConcurrentHashMap<>();
     final Map<JsonNode, Call> calls = new ConcurrentHashMap<>();
     final EventStream serverStream;
+    /** Tasks created through this session; null when its protocol version has none (before 2025-11-25). */
+    final Tasks tasks;
     private final AtomicLong streamIds = new AtomicLong();
     private final AtomicLong askIds = new AtomicLong();
     private volatile String logLevel;
@@ -46,6 +48,7 @@ final class Session {
         this.version = version;
         this.clientInfo = clientInfo;
         this.clientCapabilities = clientCapabilities;
+        this.tasks = version == ProtocolVersion.V2025_11_25 ? new Tasks() : null;
         this.serverStream = new EventStream("g" + id.substring(0, 8));
         streams.put(serverStream.id(), serverStream);
         this.connections = connections.apply(this);

@@ -114,16 +114,37 @@ class McpEndpointBadInputTest {
         assertThat(error(r).path("code").asInt()).isEqualTo(-32601);
     }
 
+    private String sessionOf(String version) throws Exception {
+        return post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
     @Test
     void methodsWithoutAGatewayRuleAreNotRelayedToAnUpstream() throws Exception {
-        String session = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
-        for (String method : List.of("tasks/get", "tasks/result", "tasks/list", "x-vendor/anything")) {
+        String session = sessionOf("2025-11-25");
+        HttpResponse<String> vendor = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"x-vendor/anything\","
+                + "\"params\":{}}", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+        assertThat(error(vendor).path("code").asInt()).isEqualTo(-32601);
+        // the gateway's own answer (an upstream's -32601 would not carry the Portcullis reason code)
+        assertThat(error(vendor).path("data").path("reason").asText()).isEqualTo("method-not-found");
+        // tasks have a rule in 2025-11-25: a task this session did not create is the gateway's own -32602
+        for (String method : List.of("tasks/get", "tasks/result", "tasks/cancel")) {
             HttpResponse<String> r = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method
                     + "\",\"params\":{\"taskId\":\"t1\"}}", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+            assertThat(error(r).path("code").asInt()).as(method).isEqualTo(-32602);
+            assertThat(error(r).path("data").path("reason").asText()).as(method).isEqualTo("task-not-found");
+        }
+        HttpResponse<String> list = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tasks/list\"}",
+                "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+        assertThat(JSON.readTree(list.body()).at("/result/tasks").isArray()).as(list.body()).isTrue();
+        assertThat(JSON.readTree(list.body()).at("/result/tasks").size()).isZero();
+        // earlier versions have no tasks
+        String older = sessionOf("2025-06-18");
+        for (String method : List.of("tasks/get", "tasks/result", "tasks/list", "tasks/cancel")) {
+            HttpResponse<String> r = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method
+                    + "\",\"params\":{\"taskId\":\"t1\"}}", "Mcp-Session-Id", older, "MCP-Protocol-Version", "2025-06-18");
             assertThat(error(r).path("code").asInt()).as(method).isEqualTo(-32601);
-            // the gateway's own answer (an upstream's -32601 would not carry the Portcullis reason code)
             assertThat(error(r).path("data").path("reason").asText()).as(method).isEqualTo("method-not-found");
         }
         HttpResponse<String> stateless = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tasks/get\","
