@@ -206,6 +206,21 @@ class ServerEverythingFederationTest {
         }
     }
 
+    /**
+     * The reverse direction: the upstream asks the client (the TypeScript SDK with a task store) to run a sampling
+     * request as a task, polls it with tasks/get and fetches tasks/result, all through the gateway.
+     */
+    @Test
+    void anUpstreamRunsASamplingRequestAsAClientTaskThroughTheGateway() {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.http("everything", direct(), "")))) {
+            JsonNode through = TypeScriptSdkClient.run("ts-sdk-client-tasks.mjs", gateway.mcp("everything"), Duration.ofMinutes(3));
+
+            assertThat(through.has("error")).as(through.toString()).isFalse();
+            assertThat(through.path("taskAugmented").asInt()).isEqualTo(1);
+            assertThat(through.path("resultText").asText()).startsWith("[COMPLETED]").contains("sampled as a client task");
+        }
+    }
+
     /** A 2025-06-18 client has no tasks: none are offered, a task augmentation is ignored, tasks/* are unknown. */
     @Test
     void clientsOfEarlierVersionsAreOfferedNoTasks() {
