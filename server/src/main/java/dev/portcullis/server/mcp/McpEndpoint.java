@@ -1353,7 +1353,9 @@ public final class McpEndpoint implements AutoCloseable {
                             state = connection.request("tasks/get",
                                     JsonRpc.mapper().createObjectNode().put("taskId", t.upstreamId()), quiet);
                         } catch (McpError e) {
-                            state = null;
+                            if (e.code() != McpError.INVALID_PARAMS) {
+                                continue; // not an answer about the task: keep it for the next time
+                            }
                         }
                     }
                     if (state == null) {
