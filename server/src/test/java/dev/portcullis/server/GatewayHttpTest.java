@@ -139,6 +139,10 @@ class GatewayHttpTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("# TYPE portcullis_http_requests_total counter");
             assertThat(response.body()).containsPattern("portcullis_http_requests_total\\{[^}]*status=\"4xx\"[^}]*} [1-9]");
+            // request durations are a histogram (buckets add up across replicas), not client-side quantiles
+            assertThat(response.body()).contains("# TYPE portcullis_http_request_duration_seconds histogram")
+                    .containsPattern("portcullis_http_request_duration_seconds_bucket\\{[^}]*le=\"\\+Inf\"[^}]*} [1-9]")
+                    .doesNotContain("portcullis_http_request_duration_seconds{");
         }
 
         @Test

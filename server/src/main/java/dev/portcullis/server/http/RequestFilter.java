@@ -67,6 +67,11 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
     private static final int MAX_CACHED_METERS = 64;
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    /** Upper bounds of the request duration histogram: sub-millisecond relays up to long tool calls. */
+    private static final java.time.Duration[] DURATION_BUCKETS = java.util.stream.LongStream.of(
+                    250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
+                    2_500_000, 5_000_000, 10_000_000, 30_000_000, 60_000_000)
+            .mapToObj(java.time.Duration::ofNanos).map(d -> d.multipliedBy(1_000)).toArray(java.time.Duration[]::new);
     private final LongAdder inFlight = new LongAdder();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -181,7 +186,11 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
         if (timer == null) {
             timer = registry.getOrCreate(Timer.builder("portcullis.http.request.duration")
                     .description("Time to answer HTTP requests")
-                    .tags(java.util.List.of(Tag.create("method", method))));
+                    .tags(java.util.List.of(Tag.create("method", method)))
+                    // a Prometheus histogram, not client-side quantiles: buckets add up across replicas
+                    // (histogram_quantile) and cost a bucket search per request instead of an HdrHistogram update
+                    .percentiles(new double[0])
+                    .buckets(DURATION_BUCKETS));
             if (requestTimers.size() < MAX_CACHED_METERS) {
                 requestTimers.put(method, timer);
             }
