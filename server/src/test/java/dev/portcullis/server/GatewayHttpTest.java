@@ -143,6 +143,9 @@ class GatewayHttpTest {
             assertThat(response.body()).contains("# TYPE portcullis_http_request_duration_seconds histogram")
                     .containsPattern("portcullis_http_request_duration_seconds_bucket\\{[^}]*le=\"\\+Inf\"[^}]*} [1-9]")
                     .doesNotContain("portcullis_http_request_duration_seconds{");
+            // the JVM's own meters
+            assertThat(response.body()).contains("# TYPE memory_usedHeap_bytes gauge", "# TYPE gc_total counter",
+                    "# TYPE thread_count gauge");
         }
 
         @Test
