@@ -53,5 +53,5 @@ if [[ ! -d "$PKG_DIR/node_modules/@modelcontextprotocol" ]]; then
   npm_in "$tmp" ci || { rm -rf "$tmp"; die "npm ci failed"; }
   rm -rf "$PKG_DIR"; mv "$tmp" "$PKG_DIR"
 fi
-cp "$HERE/$SCRIPT" "$PKG_DIR/$SCRIPT"
+cp "$HERE/$SCRIPT" "$HERE/report.mjs" "$PKG_DIR/"
 exec "$NODE" "$PKG_DIR/$SCRIPT" "$URL"

@@ -2,6 +2,7 @@
 // run a sampling request as a task, then polls the client with tasks/get and fetches tasks/result. The official
 // TypeScript SDK client acts as the task receiver (InMemoryTaskStore); prints what it observed as one JSON line.
 // Run through run-client.sh.
+import { report } from "./report.mjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -29,8 +30,7 @@ client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
   return sampled;
 });
 
-const watchdog = setTimeout(() => { console.error("ts-sdk-client-tasks: timed out"); process.exit(3); }, 90_000);
-try {
+await report("ts-sdk-client-tasks", seen, async () => {
   const transport = new StreamableHTTPClientTransport(new URL(url));
   await client.connect(transport);
   seen.tools = (await client.listTools()).tools.map((t) => t.name).filter((n) => n.includes("sampling-request-async"));
@@ -38,11 +38,4 @@ try {
   seen.resultText = (result.content ?? []).find((c) => c.type === "text")?.text ?? null;
   await transport.terminateSession();
   await client.close();
-  console.log(JSON.stringify(seen));
-  clearTimeout(watchdog);
-  process.exit(0);
-} catch (e) {
-  console.error("ts-sdk-client-tasks: " + (e?.stack ?? e));
-  console.log(JSON.stringify({ ...seen, error: String(e?.message ?? e) }));
-  process.exit(1);
-}
+}, 90_000);

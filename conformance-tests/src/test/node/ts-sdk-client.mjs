@@ -1,5 +1,6 @@
 // Drives an MCP URL with the official TypeScript SDK client (@modelcontextprotocol/sdk, session era,
 // StreamableHTTPClientTransport) and prints what it observed as one JSON line. Run through run-client.sh.
+import { report } from "./report.mjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -21,8 +22,7 @@ client.setRequestHandler(ElicitRequestSchema, async () => {
   return { action: "accept", content: { username: "ts-sdk", email: "ts@example.com" } };
 });
 
-const watchdog = setTimeout(() => { console.error("ts-sdk-client: timed out"); process.exit(3); }, 60_000);
-try {
+await report("ts-sdk-client", seen, async () => {
   const token = process.env.MCP_BEARER_TOKEN;
   const transport = new StreamableHTTPClientTransport(new URL(url),
     token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
@@ -42,11 +42,4 @@ try {
   seen.promptText = prompt.messages[0]?.content?.text ?? null;
   await transport.terminateSession();
   await client.close();
-  console.log(JSON.stringify(seen));
-  clearTimeout(watchdog);
-  process.exit(0);
-} catch (e) {
-  console.error("ts-sdk-client: " + (e?.stack ?? e));
-  console.log(JSON.stringify({ ...seen, error: String(e?.message ?? e) }));
-  process.exit(1);
-}
+});

@@ -1,6 +1,7 @@
 // Runs a task-based tool (server-everything's simulate-research-query, taskSupport "required") through an MCP URL with
 // the official TypeScript SDK client's tasks API, answering the elicitation the task asks for on its way, and prints
 // what it observed as one JSON line. Run through run-client.sh.
+import { report } from "./report.mjs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -22,8 +23,7 @@ client.setRequestHandler(ElicitRequestSchema, async (request) => {
   return { action: "accept", content: { interpretation: "the gateway" } };
 });
 
-const watchdog = setTimeout(() => { console.error("ts-sdk-tasks: timed out"); process.exit(3); }, 90_000);
-try {
+await report("ts-sdk-tasks", seen, async () => {
   const transport = new StreamableHTTPClientTransport(new URL(url));
   await client.connect(transport);
   seen.protocolVersion = transport.protocolVersion ?? null;
@@ -47,11 +47,4 @@ try {
   seen.listedIds = (await client.experimental.tasks.listTasks()).tasks.map((t) => t.taskId);
   await transport.terminateSession();
   await client.close();
-  console.log(JSON.stringify(seen));
-  clearTimeout(watchdog);
-  process.exit(0);
-} catch (e) {
-  console.error("ts-sdk-tasks: " + (e?.stack ?? e));
-  console.log(JSON.stringify({ ...seen, error: String(e?.message ?? e) }));
-  process.exit(1);
-}
+}, 90_000);
