@@ -82,6 +82,11 @@ final class ConnectionSet implements AutoCloseable {
         return Map.copyOf(connections);
     }
 
+    /** @return the open connection to an upstream, without connecting; empty when there is none */
+    Optional<UpstreamConnection> opened(String upstream) {
+        return Optional.ofNullable(connections.get(upstream));
+    }
+
     Optional<Catalog.Listing> listing(String upstream) {
         return Optional.ofNullable(listings.get(upstream));
     }

@@ -1298,8 +1298,7 @@ public final class McpEndpoint implements AutoCloseable {
 
     /** Whether the caller's connection to an upstream is open and the upstream accepts task-augmented tool calls. */
     private static boolean takesToolTasks(ConnectionSet set, UpstreamSpec upstream) {
-        UpstreamConnection connection = set.open().get(upstream.name());
-        return connection != null && Tasks.takesToolTasks(connection);
+        return set.opened(upstream.name()).filter(Tasks::takesToolTasks).isPresent();
     }
 
     /**

@@ -56,14 +56,18 @@ final class Tasks {
      * @param upstream the upstream
      * @param tool     the tool's upstream name
      * @param result   the upstream's {@code CreateTaskResult}
-     * @return the result the client receives: the same, with the gateway's task id
-     * @throws McpError when the upstream's answer is not a {@code CreateTaskResult}
+     * @return the result the client receives: the same, with the gateway's task id; an answer without a task (the
+     *         upstream ran the call at once) unchanged
+     * @throws McpError when the answer carries a task without a usable id (it could not be relayed without its id)
      */
     JsonNode created(String upstream, String tool, JsonNode result) throws McpError {
-        if (!(result instanceof ObjectNode r) || !(r.get("task") instanceof ObjectNode task)
-                || !task.path("taskId").isTextual() || task.path("taskId").asText().isEmpty()) {
+        if (!(result instanceof ObjectNode r) || !r.has("task")) {
+            return result;
+        }
+        if (!(r.get("task") instanceof ObjectNode task) || !task.path("taskId").isTextual()
+                || task.path("taskId").asText().isEmpty()) {
             throw new McpError(McpError.INTERNAL_ERROR, "Upstream '" + upstream
-                    + "' did not answer a task-augmented call with a task.");
+                    + "' answered a task-augmented call with a malformed task.");
         }
         String upstreamId = task.path("taskId").asText();
         long ttl = task.path("ttl").canConvertToLong() ? task.path("ttl").asLong() : -1;

@@ -69,10 +69,19 @@ class TasksTest {
     }
 
     @Test
-    void anAnswerThatIsNoTaskIsAnError() {
+    void anAnswerWithoutATaskPassesUnchanged() throws Exception {
         Tasks tasks = new Tasks();
-        for (String bad : List.of("{}", "{\"task\":{}}", "{\"task\":{\"taskId\":7}}", "{\"task\":{\"taskId\":\"\"}}",
-                "{\"content\":[]}")) {
+        JsonNode atOnce = JsonRpc.parse("{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}".getBytes());
+
+        assertThat(tasks.created("alpha", "t", atOnce)).isSameAs(atOnce);
+        assertThat(tasks.all()).isEmpty();
+    }
+
+    @Test
+    void aMalformedTaskIsAnError() {
+        Tasks tasks = new Tasks();
+        for (String bad : List.of("{\"task\":1}", "{\"task\":{}}", "{\"task\":{\"taskId\":7}}",
+                "{\"task\":{\"taskId\":\"\"}}")) {
             assertThatThrownBy(() -> tasks.created("alpha", "t", JsonRpc.parse(bad.getBytes())))
                     .as(bad).isInstanceOfSatisfying(McpError.class, e -> {
                         assertThat(e.code()).isEqualTo(McpError.INTERNAL_ERROR);
