@@ -1223,7 +1223,11 @@ public final class McpEndpoint implements AutoCloseable {
                 if (tasks == null) {
                     throw methodNotFound(method);
                 }
-                String id = params.path("taskId").isTextual() ? params.path("taskId").asText() : "";
+                if (!params.path("taskId").isTextual()) {
+                    throw McpErrors.error(McpError.INVALID_PARAMS, method + " requires params.taskId (a string).",
+                            "invalid-params");
+                }
+                String id = params.path("taskId").asText();
                 Tasks.Task task = tasks.find(id).orElseThrow(() -> taskNotFound(id));
                 upstream = catalog.upstreams(scope).stream().filter(u -> u.name().equals(task.upstream())).findFirst()
                         .orElseThrow(() -> taskNotFound(id));
@@ -1293,7 +1297,9 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private static McpError taskNotFound(String id) {
-        return McpErrors.error(McpError.INVALID_PARAMS, "Task not found: " + id, "task-not-found");
+        // the gateway's ids are 22 characters: a longer one is shown cut, never echoed whole
+        return McpErrors.error(McpError.INVALID_PARAMS, "Task not found: "
+                + (id.length() > 64 ? id.substring(0, 64) + "…" : id), "task-not-found");
     }
 
     /** Whether the caller's connection to an upstream is open and the upstream accepts task-augmented tool calls. */

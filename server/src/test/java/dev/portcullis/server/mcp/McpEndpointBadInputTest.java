@@ -135,6 +135,17 @@ class McpEndpointBadInputTest {
             assertThat(error(r).path("code").asInt()).as(method).isEqualTo(-32602);
             assertThat(error(r).path("data").path("reason").asText()).as(method).isEqualTo("task-not-found");
         }
+        for (String params : List.of("{}", "{\"taskId\":7}", "{\"taskId\":null}")) {
+            HttpResponse<String> r = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tasks/get\",\"params\":"
+                    + params + "}", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+            assertThat(error(r).path("code").asInt()).as(params).isEqualTo(-32602);
+            assertThat(error(r).path("data").path("reason").asText()).as(params).isEqualTo("invalid-params");
+        }
+        String longId = "x".repeat(10_000);
+        HttpResponse<String> longOne = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tasks/get\","
+                + "\"params\":{\"taskId\":\"" + longId + "\"}}", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+        assertThat(error(longOne).path("data").path("reason").asText()).isEqualTo("task-not-found");
+        assertThat(longOne.body().length()).isLessThan(1_000);
         HttpResponse<String> list = post("/mcp/demo", "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tasks/list\"}",
                 "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
         assertThat(JSON.readTree(list.body()).at("/result/tasks").isArray()).as(list.body()).isTrue();
