@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +20,8 @@ import com.sun.net.httpserver.HttpExchange;
  * tasks, and reads what the server received.
  */
 final class TaskUpstream extends SmallUpstream {
+    /** The {@code job} tool's description: change it to change the tool's definition. */
+    final AtomicReference<String> description = new AtomicReference<>("Runs a job.");
     /** Every request's method and params, in order. */
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
@@ -59,7 +62,7 @@ final class TaskUpstream extends SmallUpstream {
                 ex.getResponseHeaders().set("Mcp-Session-Id", UUID.randomUUID().toString());
             }
             case "tools/list" -> {
-                ObjectNode job = result.putArray("tools").addObject().put("name", "job");
+                ObjectNode job = result.putArray("tools").addObject().put("name", "job").put("description", description.get());
                 job.putObject("inputSchema").put("type", "object");
                 job.putObject("execution").put("taskSupport", "optional");
                 result.withArray("tools").addObject().put("name", "plain").putObject("inputSchema").put("type", "object");

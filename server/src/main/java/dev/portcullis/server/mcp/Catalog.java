@@ -304,6 +304,15 @@ final class Catalog {
     }
 
     /**
+     * @param spec     the upstream
+     * @param original the tool's upstream name
+     * @return whether the tool's definition changed upstream and awaits an administrator's approval
+     */
+    boolean quarantined(UpstreamSpec spec, String original) {
+        return directory.quarantined(spec.name(), original);
+    }
+
+    /**
      * The item an upstream listed under its own name (after {@link #resolve} found it).
      *
      * @param set      the caller's connections

@@ -1238,6 +1238,11 @@ public final class McpEndpoint implements AutoCloseable {
                 if (!method.equals("tasks/cancel") && !policy.visible(context, "tool", upstream.name(), tool)) {
                     throw taskNotFound(id);
                 }
+                // nor is anything read from a tool whose definition changed since (a "rug pull") until it is approved
+                if (!method.equals("tasks/cancel") && catalog.quarantined(upstream, task.tool())) {
+                    throw McpErrors.error(McpErrors.QUARANTINED, "Task " + id + " is unavailable: its tool's definition"
+                            + " changed upstream and awaits administrator approval.", "tool-quarantined");
+                }
                 forwarded.put("taskId", task.upstreamId());
                 String from = upstream.name();
                 answer = method.equals("tasks/result") ? result -> tasks.relatedToClient(from, result)
@@ -1349,7 +1354,7 @@ public final class McpEndpoint implements AutoCloseable {
                 for (Tasks.Task t : created) {
                     ObjectNode tool = catalog.listed(session.connections, spec, Catalog.Kind.TOOLS, t.tool())
                             .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", t.tool()));
-                    if (!policy.visible(context, "tool", spec.name(), tool)) {
+                    if (!policy.visible(context, "tool", spec.name(), tool) || catalog.quarantined(spec, t.tool())) {
                         continue;
                     }
                     JsonNode state = states.get(t.upstreamId());
