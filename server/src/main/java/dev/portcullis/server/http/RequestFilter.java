@@ -67,11 +67,12 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
     private static final int MAX_CACHED_METERS = 64;
     private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
-    /** Upper bounds of the request duration histogram: sub-millisecond relays up to long tool calls. */
+    /** Upper bounds of the request duration histogram, in microseconds: sub-millisecond relays up to long tool calls. */
     private static final java.time.Duration[] DURATION_BUCKETS = java.util.stream.LongStream.of(
                     250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
                     2_500_000, 5_000_000, 10_000_000, 30_000_000, 60_000_000)
-            .mapToObj(java.time.Duration::ofNanos).map(d -> d.multipliedBy(1_000)).toArray(java.time.Duration[]::new);
+            .mapToObj(micros -> java.time.Duration.of(micros, java.time.temporal.ChronoUnit.MICROS))
+            .toArray(java.time.Duration[]::new);
     private final LongAdder inFlight = new LongAdder();
     private final AtomicBoolean draining = new AtomicBoolean();
 
