@@ -42,6 +42,18 @@ abstract class BaseConnection implements UpstreamConnection {
     private final String tokenPrefix = "pc-" + CONNECTION_SEQ.incrementAndGet() + "-";
     private final AtomicLong tokens = new AtomicLong();
     private final Map<String, Inflight> progress = new ConcurrentHashMap<>();
+    /**
+     * Progress tokens of calls the upstream answered with a task (2025-11-25): the token stays valid for the task's
+     * lifetime, after the call. Upstream token → the client's; the most recent {@link #MAX_TASK_PROGRESS} are kept.
+     */
+    private final Map<String, JsonNode> taskProgress = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
+                    return size() > MAX_TASK_PROGRESS;
+                }
+            });
+    static final int MAX_TASK_PROGRESS = 256;
     final Set<String> listChanges = ConcurrentHashMap.newKeySet();
     final Set<String> resourceUris = ConcurrentHashMap.newKeySet();
     final Set<Inflight> active = ConcurrentHashMap.newKeySet();
@@ -99,8 +111,9 @@ abstract class BaseConnection implements UpstreamConnection {
         Inflight f = new Inflight(exchange, requestTimeout);
         watchdog.watch(f);
         active.add(f);
+        JsonNode result = null;
         try {
-            JsonNode result = body.run(f);
+            result = body.run(f);
             observed(true);
             return result;
         } catch (McpError e) {
@@ -118,6 +131,9 @@ abstract class BaseConnection implements UpstreamConnection {
             String t = f.upstreamProgressToken;
             if (t != null) {
                 progress.remove(t);
+                if (result != null && result.get("task") instanceof ObjectNode) {
+                    taskProgress.put(t, f.clientProgressToken); // a task: its progress goes on after the call
+                }
             }
         }
     }
@@ -147,7 +163,21 @@ abstract class BaseConnection implements UpstreamConnection {
             return false;
         }
         Inflight f = progress.get(token.textValue());
-        if (f == null || f.stopped.isDone()) {
+        if (f == null) {
+            JsonNode client = taskProgress.get(token.textValue());
+            if (client == null) {
+                return false;
+            }
+            ObjectNode mapped = params.deepCopy();
+            mapped.set("progressToken", client);
+            try {
+                listener.onNotification("notifications/progress", mapped); // the call is over: the session hears it
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, () -> "upstream '" + name + "': listener failed on a task's progress", e);
+            }
+            return true;
+        }
+        if (f.stopped.isDone()) {
             return false;
         }
         ObjectNode mapped = params.deepCopy();

@@ -3,6 +3,7 @@ package dev.portcullis.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,6 +255,35 @@ class StdioTest {
                 }
                 assertThat(aborted).isEqualTo(before + 1);
             }
+        }
+    }
+
+    /**
+     * A task's progress goes on after the call that created it (2025-11-25): the upstream's notifications carry the
+     * gateway's token, and reach the listener (the session) with the client's token again.
+     */
+    @Test
+    void theProgressOfATaskReachesTheSessionAfterTheCallWithTheClientsToken() throws Exception {
+        Path server = NodeServers.repoRoot().resolve("mcp-core/src/test/node/task-progress-server.mjs");
+        RecordingListener listener = new RecordingListener();
+        try (UpstreamConnection c = connect("task-progress", List.of(NodeServers.node(), server.toString()),
+                Duration.ofSeconds(10), listener)) {
+            ObjectNode params = call("job", args());
+            params.putObject("_meta").put("progressToken", "client-7");
+            params.putObject("task").put("ttl", 60_000);
+
+            JsonNode created = c.request("tools/call", params, new TestExchange());
+
+            assertThat(created.at("/task/taskId").asText()).isEqualTo("t-1");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (listener.notifications.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(listener.notifications).hasSize(2).allSatisfy(n -> {
+                assertThat(n.method()).isEqualTo("notifications/progress");
+                assertThat(n.params().path("progressToken").asText()).isEqualTo("client-7");
+            });
+            assertThat(listener.notifications.get(1).params().path("progress").asInt()).isEqualTo(2);
         }
     }
 }
