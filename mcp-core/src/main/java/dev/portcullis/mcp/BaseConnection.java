@@ -42,6 +42,7 @@ abstract class BaseConnection implements UpstreamConnection {
     private final String tokenPrefix = "pc-" + CONNECTION_SEQ.incrementAndGet() + "-";
     private final AtomicLong tokens = new AtomicLong();
     private final Map<String, Inflight> progress = new ConcurrentHashMap<>();
+    static final int MAX_TASK_PROGRESS = 256;
     /**
      * Progress tokens of calls the upstream answered with a task (2025-11-25): the token stays valid for the task's
      * lifetime, after the call. Upstream token → the client's; the most recent {@link #MAX_TASK_PROGRESS} are kept.
@@ -53,7 +54,6 @@ abstract class BaseConnection implements UpstreamConnection {
                     return size() > MAX_TASK_PROGRESS;
                 }
             });
-    static final int MAX_TASK_PROGRESS = 256;
     final Set<String> listChanges = ConcurrentHashMap.newKeySet();
     final Set<String> resourceUris = ConcurrentHashMap.newKeySet();
     final Set<Inflight> active = ConcurrentHashMap.newKeySet();
