@@ -1636,8 +1636,11 @@ public final class McpEndpoint implements AutoCloseable {
         }
 
         @Override
-        public JsonNode request(String upstream, String method, ObjectNode requested) throws McpError {
-            ObjectNode params = session.tasks == null ? requested : session.tasks.relatedToClient(upstream, requested);
+        public JsonNode request(String upstream, String method, ObjectNode params) throws McpError {
+            return session.tasks == null ? ask(method, params) : session.tasks.askClient(upstream, method, params, this::ask);
+        }
+
+        private JsonNode ask(String method, ObjectNode params) throws McpError {
             String askId = session.nextAskId();
             CompletableFuture<JsonNode> answer = new CompletableFuture<>();
             session.pendingAsks.put(key(JsonRpc.mapper().getNodeFactory().textNode(askId)), answer);

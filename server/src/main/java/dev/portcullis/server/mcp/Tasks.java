@@ -16,6 +16,7 @@ import dev.portcullis.mcp.McpError;
 import dev.portcullis.mcp.UpstreamConnection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -49,6 +50,19 @@ final class Tasks {
 
     private final Map<String, Task> byId = new LinkedHashMap<>();
     private final Map<String, String> byUpstreamId = new HashMap<>();
+    /** The client's own tasks (created for an upstream's task-augmented request) → the upstream that asked. */
+    private final Map<String, String> clientTasks = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_TASKS;
+        }
+    };
+
+    /** Sends one request to the client. */
+    @FunctionalInterface
+    interface Asker {
+        JsonNode ask(String method, ObjectNode params) throws McpError;
+    }
 
     /**
      * Records the task an upstream created for a task-augmented request and gives the client its own id.
@@ -199,7 +213,7 @@ final class Tasks {
 
             @Override
             public JsonNode ask(String method, ObjectNode params) throws McpError {
-                return client.ask(method, relatedToClient(upstream, params));
+                return askClient(upstream, method, params, client::ask);
             }
 
             @Override
@@ -235,6 +249,51 @@ final class Tasks {
                 return client.traceContext();
             }
         };
+    }
+
+    /**
+     * Sends an upstream's request to the client, keeping each upstream to the client's tasks it created itself: a
+     * task the client creates for an upstream's task-augmented request (sampling, elicitation) is that upstream's,
+     * another upstream's {@code tasks/get}, {@code tasks/result} or {@code tasks/cancel} for it is answered
+     * {@code -32602} without reaching the client, and {@code tasks/list} shows each upstream only its own.
+     *
+     * @param upstream the upstream asking
+     * @param method   the request's method
+     * @param params   its params
+     * @param asker    sends it to the client
+     * @return the client's answer, as the upstream may see it
+     * @throws McpError the client's error, or {@code -32602} for a task of another upstream
+     */
+    JsonNode askClient(String upstream, String method, ObjectNode params, Asker asker) throws McpError {
+        if (method.equals("tasks/get") || method.equals("tasks/result") || method.equals("tasks/cancel")) {
+            String id = params == null ? "" : params.path("taskId").asText("");
+            synchronized (this) {
+                if (!upstream.equals(clientTasks.get(id))) {
+                    throw new McpError(McpError.INVALID_PARAMS, "Failed to retrieve task: Task not found");
+                }
+            }
+        }
+        JsonNode answer = asker.ask(method, relatedToClient(upstream, params));
+        if (params != null && params.has("task") && answer != null && answer.get("task") instanceof ObjectNode task
+                && task.path("taskId").isTextual()) {
+            synchronized (this) {
+                clientTasks.put(task.path("taskId").asText(), upstream);
+            }
+        }
+        if (method.equals("tasks/list") && answer instanceof ObjectNode listed
+                && listed.get("tasks") instanceof ArrayNode all) {
+            ObjectNode mine = JsonRpc.copyOuter(listed);
+            ArrayNode kept = mine.putArray("tasks");
+            synchronized (this) {
+                for (JsonNode t : all) {
+                    if (upstream.equals(clientTasks.get(t.path("taskId").asText()))) {
+                        kept.add(t);
+                    }
+                }
+            }
+            return mine;
+        }
+        return answer;
     }
 
     /**

@@ -209,4 +209,48 @@ class TasksTest {
             assertThat(Tasks.toolTakesTasks(JsonRpc.parse(tool.getBytes()))).as(tool).isFalse();
         }
     }
+
+    /** The client's own tasks, created for one upstream's task-augmented request, are that upstream's alone. */
+    @Test
+    void eachUpstreamSeesOnlyTheClientTasksItCreated() throws McpError {
+        Tasks tasks = new Tasks();
+        List<String> sent = new ArrayList<>();
+        Tasks.Asker client = (method, params) -> {
+            sent.add(method + " " + params.path("taskId").asText());
+            return switch (method) {
+                case "sampling/createMessage" -> JsonRpc.mapper().createObjectNode().set("task",
+                        JsonRpc.mapper().createObjectNode().put("taskId", "c-" + sent.size()).put("status", "working"));
+                case "tasks/list" -> {
+                    ObjectNode r = JsonRpc.mapper().createObjectNode();
+                    r.putArray("tasks").addObject().put("taskId", "c-1").put("status", "working");
+                    r.withArray("tasks").addObject().put("taskId", "c-2").put("status", "working");
+                    r.withArray("tasks").addObject().put("taskId", "c-3").put("status", "working");
+                    yield r;
+                }
+                default -> JsonRpc.mapper().createObjectNode().put("taskId", params.path("taskId").asText()).put("status", "working");
+            };
+        };
+        ObjectNode sampling = JsonRpc.mapper().createObjectNode();
+        sampling.putObject("task").put("ttl", 1000);
+
+        String ofAlpha = tasks.askClient("alpha", "sampling/createMessage", sampling, client).at("/task/taskId").asText();
+        String ofBeta = tasks.askClient("beta", "sampling/createMessage", sampling, client).at("/task/taskId").asText();
+        assertThat(ofAlpha).isEqualTo("c-1");
+        assertThat(ofBeta).isEqualTo("c-2");
+
+        assertThat(tasks.askClient("alpha", "tasks/get", JsonRpc.mapper().createObjectNode().put("taskId", ofAlpha), client)
+                .path("taskId").asText()).isEqualTo(ofAlpha);
+        for (String method : List.of("tasks/get", "tasks/result", "tasks/cancel")) {
+            assertThatThrownBy(() -> tasks.askClient("alpha", method, JsonRpc.mapper().createObjectNode().put("taskId", ofBeta), client))
+                    .as(method).isInstanceOfSatisfying(McpError.class, e -> assertThat(e.code()).isEqualTo(McpError.INVALID_PARAMS));
+        }
+        assertThat(sent).doesNotContain("tasks/get c-2", "tasks/result c-2", "tasks/cancel c-2");
+        JsonNode listed = tasks.askClient("alpha", "tasks/list", JsonRpc.mapper().createObjectNode(), client);
+        assertThat(listed.path("tasks").findValuesAsText("taskId")).containsExactly("c-1");
+        // a request without a task creates none
+        tasks.askClient("alpha", "elicitation/create", JsonRpc.mapper().createObjectNode(), (m, p) ->
+                JsonRpc.mapper().createObjectNode().set("task", JsonRpc.mapper().createObjectNode().put("taskId", "c-9")));
+        assertThatThrownBy(() -> tasks.askClient("alpha", "tasks/get", JsonRpc.mapper().createObjectNode().put("taskId", "c-9"), client))
+                .isInstanceOf(McpError.class);
+    }
 }
