@@ -27,8 +27,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * and the {@code io.modelcontextprotocol/related-task} key of {@code _meta} anywhere else. A message about a task
  * the session does not know is not relayed ({@code notifications/tasks/status}) or loses that key.
  *
- * <p>Bounded: at most {@link #MAX_TASKS} tasks per session; the oldest is forgotten first, and a task is forgotten
- * once its time to live (as the upstream set it) has passed. Thread-safe.
+ * <p>The other direction too: the tasks the client runs for an upstream's task-augmented request (sampling,
+ * elicitation) belong to that upstream, and no other upstream of the session may poll, read or list them
+ * ({@link #askClient}).
+ *
+ * <p>Bounded: at most {@link #MAX_TASKS} tasks per session, each way; the oldest is forgotten first, and a task is
+ * forgotten once its time to live (as the upstream set it) has passed. Thread-safe.
  */
 final class Tasks {
     /** Tasks one session may hold; more than a client polls at once, small enough to bound memory. */
