@@ -326,6 +326,20 @@ final class Catalog {
     }
 
     /**
+     * The item an upstream listed, as the policy is asked about it: the listed item, or one naming it alone when
+     * the caller's listing no longer holds it.
+     *
+     * @param set      the caller's connections
+     * @param spec     the upstream
+     * @param kind     TOOLS or PROMPTS
+     * @param original the upstream's name
+     * @return the item
+     */
+    ObjectNode item(ConnectionSet set, UpstreamSpec spec, Kind kind, String original) {
+        return listed(set, spec, kind, original).orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", original));
+    }
+
+    /**
      * Finds the upstream serving a resource URI.
      *
      * @param set   the caller's connections

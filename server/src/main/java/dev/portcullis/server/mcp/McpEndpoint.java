@@ -1198,8 +1198,7 @@ public final class McpEndpoint implements AutoCloseable {
                 }
                 Catalog.Kind kind = method.equals("tools/call") ? Catalog.Kind.TOOLS : Catalog.Kind.PROMPTS;
                 Catalog.Route route = catalog.resolve(set, scope, kind, name);
-                ObjectNode item = catalog.listed(set, route.upstream(), kind, route.original())
-                        .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", route.original()));
+                ObjectNode item = catalog.item(set, route.upstream(), kind, route.original());
                 admit(context, kind == Catalog.Kind.TOOLS ? "tool" : "prompt", route.upstream(), item,
                         () -> McpErrors.error(McpError.INVALID_PARAMS, "Unknown " + (kind == Catalog.Kind.TOOLS
                                 ? "tool" : "prompt") + ": " + name, (kind == Catalog.Kind.TOOLS ? "tool" : "prompt")
@@ -1231,8 +1230,7 @@ public final class McpEndpoint implements AutoCloseable {
                 Tasks.Task task = tasks.find(id).orElseThrow(() -> taskNotFound(id));
                 upstream = catalog.upstreams(scope).stream().filter(u -> u.name().equals(task.upstream())).findFirst()
                         .orElseThrow(() -> taskNotFound(id));
-                ObjectNode tool = catalog.listed(set, upstream, Catalog.Kind.TOOLS, task.tool())
-                        .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", task.tool()));
+                ObjectNode tool = catalog.item(set, upstream, Catalog.Kind.TOOLS, task.tool());
                 // a person who may no longer use the tool no longer sees its task (cancelling stays possible);
                 // polling is not a call, so it costs no rate-limit budget
                 if (!method.equals("tasks/cancel") && !policy.visible(context, "tool", upstream.name(), tool)) {
@@ -1352,8 +1350,7 @@ public final class McpEndpoint implements AutoCloseable {
                     }
                 }
                 for (Tasks.Task t : created) {
-                    ObjectNode tool = catalog.listed(session.connections, spec, Catalog.Kind.TOOLS, t.tool())
-                            .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", t.tool()));
+                    ObjectNode tool = catalog.item(session.connections, spec, Catalog.Kind.TOOLS, t.tool());
                     if (!policy.visible(context, "tool", spec.name(), tool) || catalog.quarantined(spec, t.tool())) {
                         continue;
                     }
