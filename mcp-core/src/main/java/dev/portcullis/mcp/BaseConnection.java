@@ -163,26 +163,20 @@ abstract class BaseConnection implements UpstreamConnection {
             return false;
         }
         Inflight f = progress.get(token.textValue());
-        if (f == null) {
-            JsonNode client = taskProgress.get(token.textValue());
-            if (client == null) {
-                return false;
-            }
-            ObjectNode mapped = params.deepCopy();
-            mapped.set("progressToken", client);
-            try {
-                listener.onNotification("notifications/progress", mapped); // the call is over: the session hears it
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, () -> "upstream '" + name + "': listener failed on a task's progress", e);
-            }
-            return true;
+        if (f != null && f.stopped.isDone()) {
+            return false;
         }
-        if (f.stopped.isDone()) {
+        JsonNode client = f != null ? f.clientProgressToken : taskProgress.get(token.textValue());
+        if (client == null) {
             return false;
         }
         ObjectNode mapped = params.deepCopy();
-        mapped.set("progressToken", f.clientProgressToken);
-        notifyQuietly(f.exchange, "notifications/progress", mapped);
+        mapped.set("progressToken", client);
+        if (f != null) {
+            notifyQuietly(f.exchange, "notifications/progress", mapped);
+        } else {
+            deliverUnsolicited("notifications/progress", mapped); // a task's: its call is over, the session hears it
+        }
         return true;
     }
 
