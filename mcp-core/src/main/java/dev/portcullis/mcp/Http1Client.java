@@ -60,7 +60,7 @@ final class Http1Client implements AutoCloseable {
         this.hostHeader = url.getPort() == -1 ? h : h + ":" + url.getPort();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-        this.postLine = ("POST " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        this.postLine = requestLine("POST");
     }
 
     /** A response whose headers have arrived; its body is streamed. */
@@ -167,8 +167,7 @@ final class Http1Client implements AutoCloseable {
     }
 
     private byte[] head(String method, List<String[]> headers, byte[] body) {
-        Head h = new Head("POST".equals(method) ? postLine
-                : (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        Head h = new Head("POST".equals(method) ? postLine : requestLine(method));
         boolean userAgent = false;
         for (String[] header : headers) {
             checkHeader(header[0], header[1]);
@@ -182,6 +181,11 @@ final class Http1Client implements AutoCloseable {
             h.line("Content-Length", Integer.toString(body.length));
         }
         return h.end();
+    }
+
+    /** The request line and {@code Host} header of a request with this method. */
+    private byte[] requestLine(String method) {
+        return (method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
