@@ -160,8 +160,22 @@ class TraceContextTest {
         }
     }
 
+    /**
+     * The one finished span matching {@code which}. The HTTP span ends in the request filter after the answer is
+     * written, so the client can have its answer first: wait for the span, briefly.
+     */
     private static SpanData only(InMemorySpanExporter spans, java.util.function.Predicate<SpanData> which) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         List<SpanData> found = spans.getFinishedSpanItems().stream().filter(which).toList();
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = spans.getFinishedSpanItems().stream().filter(which).toList();
+        }
         assertThat(found).as("spans: %s", spans.getFinishedSpanItems()).hasSize(1);
         return found.getFirst();
     }
