@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.portcullis.core.ReasonCode;
+import dev.portcullis.server.observe.LogContext;
 import dev.portcullis.server.observe.TraceContexts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.logging.common.HelidonMdc;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -33,15 +33,11 @@ import io.opentelemetry.context.Scope;
 
 /**
  * The outermost filter of every request: gives it a request id (response header {@code X-Request-Id},
- * log MDC {@code request.id}), a server span (continuing the caller's trace when the request carries a valid
+ * log lines written while it is handled, see {@link LogContext}), a server span (continuing the caller's trace when the request carries a valid
  * W3C {@code traceparent}), request metrics, and in-flight accounting for graceful
  * shutdown. While draining, new requests other than {@code /observe/*} get 503 {@code shutting-down}.
  */
 public final class RequestFilter implements io.helidon.webserver.http.Filter {
-    /** MDC key holding the request id. */
-    public static final String MDC_REQUEST_ID = "request.id";
-    /** MDC key holding the trace id. */
-    public static final String MDC_TRACE_ID = "trace.id";
     /** Request context key (class) under which the request id is registered. */
     public static final String CONTEXT_REQUEST_ID = "portcullis.request-id";
     /**
@@ -113,12 +109,9 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
         }
         long start = System.nanoTime();
         inFlight.increment();
-        HelidonMdc.set(MDC_REQUEST_ID, requestId);
-        if (span.getSpanContext().isValid()) {
-            HelidonMdc.set(MDC_TRACE_ID, span.getSpanContext().getTraceId());
-        }
+        String traceId = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
         try (Scope ignored = span.makeCurrent()) {
-            chain.proceed();
+            LogContext.run(requestId, traceId, chain::proceed);
         } catch (RuntimeException | Error e) {
             span.setStatus(StatusCode.ERROR);
             throw e;
@@ -133,11 +126,11 @@ public final class RequestFilter implements io.helidon.webserver.http.Filter {
             span.end();
             long elapsed = System.nanoTime() - start;
             record(method, status, observe, elapsed);
-            LOGGER.log(System.Logger.Level.DEBUG, () -> method + " " + path + " -> " + status + " in "
-                    + TimeUnit.NANOSECONDS.toMicros(elapsed) + " us");
+            if (LOGGER.isLoggable(System.Logger.Level.DEBUG)) {
+                LogContext.run(requestId, traceId, () -> LOGGER.log(System.Logger.Level.DEBUG, method + " " + path
+                        + " -> " + status + " in " + TimeUnit.NANOSECONDS.toMicros(elapsed) + " us"));
+            }
             inFlight.decrement();
-            HelidonMdc.remove(MDC_REQUEST_ID);
-            HelidonMdc.remove(MDC_TRACE_ID);
             if (Thread.currentThread().isVirtual()) {
                 // the answer is sent: let other requests run before this connection reads its next request,
                 // which has then usually arrived (no read that finds nothing, no poller registration and park)

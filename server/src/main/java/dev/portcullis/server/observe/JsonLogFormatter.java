@@ -6,9 +6,6 @@ import java.time.Instant;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-import dev.portcullis.server.http.RequestFilter;
-import io.helidon.logging.common.HelidonMdc;
-
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
@@ -25,8 +22,8 @@ public final class JsonLogFormatter extends Formatter {
         field(sb, "level", record.getLevel().getName());
         field(sb, "logger", record.getLoggerName());
         field(sb, "msg", formatMessage(record));
-        HelidonMdc.get(RequestFilter.MDC_REQUEST_ID).ifPresent(id -> field(sb, "requestId", id));
-        HelidonMdc.get(RequestFilter.MDC_TRACE_ID).ifPresent(id -> field(sb, "traceId", id));
+        LogContext.requestId().ifPresent(id -> field(sb, "requestId", id));
+        LogContext.traceId().ifPresent(id -> field(sb, "traceId", id));
         field(sb, "thread", Thread.currentThread().getName());
         Throwable thrown = record.getThrown();
         if (thrown != null) {

@@ -7,9 +7,6 @@ import java.time.ZoneId;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
-import dev.portcullis.server.http.RequestFilter;
-import io.helidon.logging.common.HelidonMdc;
-
 /**
  * Human-readable log lines for terminals: time, level, request id, logger (short) and message.
  */
@@ -20,7 +17,7 @@ public final class TextLogFormatter extends Formatter {
         StringBuilder sb = new StringBuilder(160);
         sb.append(LocalTime.ofInstant(record.getInstant(), ZoneId.systemDefault()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).append(' ')
                 .append(String.format("%-7s", record.getLevel().getName()));
-        HelidonMdc.get(RequestFilter.MDC_REQUEST_ID).ifPresent(id -> sb.append(" [").append(id).append(']'));
+        LogContext.requestId().ifPresent(id -> sb.append(" [").append(id).append(']'));
         String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
         sb.append(' ').append(logger.substring(logger.lastIndexOf('.') + 1)).append(": ")
                 .append(formatMessage(record)).append('\n');

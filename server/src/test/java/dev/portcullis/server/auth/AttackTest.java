@@ -72,7 +72,9 @@ class AttackTest {
                 .startsWith("Bearer resource_metadata=\"https://gw.example.test/.well-known/oauth-protected-resource/mcp")
                 .contains("error=\"invalid_token\"")
                 .doesNotContain("error_description");
-        assertThat(gw.authLog).anySatisfy(line -> assertThat(line).contains("not authenticated: " + logged));
+        String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(gw.authLog).anySatisfy(line -> assertThat(line).contains("not authenticated: " + logged)
+                .endsWith(" [request " + requestId + "]"));
         assertThat(gw.authLog).noneSatisfy(line -> assertThat(line).contains("eyJ"));
     }
 

@@ -15,10 +15,11 @@ import dev.portcullis.server.Gateway;
 import dev.portcullis.server.GatewayApp;
 import dev.portcullis.server.config.ConfigLoader;
 import dev.portcullis.server.config.GatewayConfig;
+import dev.portcullis.server.observe.LogContext;
 
 import io.opentelemetry.api.OpenTelemetry;
 
-/** A real gateway on an ephemeral loopback port, started from YAML, with the auth log captured. */
+/** A real gateway on an ephemeral loopback port, started from YAML, with the auth log (and request ids) captured. */
 final class GatewayUnderTest implements AutoCloseable {
     final Gateway gateway;
     private final dev.portcullis.server.GatewayApp app;
@@ -28,7 +29,9 @@ final class GatewayUnderTest implements AutoCloseable {
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            authLog.add(record.getLevel() + " " + record.getMessage());
+            // published on the thread that logged: a request's lines carry its request id
+            authLog.add(record.getLevel() + " " + record.getMessage()
+                    + LogContext.requestId().map(id -> " [request " + id + "]").orElse(""));
         }
 
         @Override
