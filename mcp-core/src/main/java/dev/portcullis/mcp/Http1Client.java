@@ -11,10 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +36,11 @@ final class Http1Client implements AutoCloseable {
      */
     static final long PROBE_AFTER_IDLE_NANOS = Duration.ofMillis(20).toNanos();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Distinct response header names at most (a response has a handful; lookups are linear). */
+    static final int MAX_HEADERS = 256;
     private static final int BUFFER = 16 * 1024;
+    /** Bodies up to this size are sent in the same buffer as the head (the usual JSON-RPC request). */
+    private static final int INLINE_BODY = 16 * 1024;
 
     private final String hostHeader;
     private final String target;
@@ -82,6 +84,12 @@ final class Http1Client implements AutoCloseable {
     Response send(String method, List<String[]> headers, byte[] body, Duration connectTimeout,
                   java.util.function.Consumer<Response> onConnection) throws IOException {
         byte[] head = head(method, headers, body);
+        if (body != null && body.length > 0 && body.length <= INLINE_BODY) { // one buffer, one copy, one write
+            int n = head.length;
+            head = java.util.Arrays.copyOf(head, n + body.length);
+            System.arraycopy(body, 0, head, n, body.length);
+            body = null;
+        }
         boolean idempotent = !"POST".equals(method);
         for (int attempt = 0; ; attempt++) {
             Conn c = attempt == 0 ? reuse() : null;
@@ -340,7 +348,10 @@ final class Http1Client implements AutoCloseable {
         final AtomicBoolean aborted = new AtomicBoolean();
         volatile boolean nothingReceived = true;
         private int status;
-        private final Map<String, String> headers = new HashMap<>();
+        /** Response header names (as sent) and values, in order; a response has a handful. */
+        private String[] names = new String[12];
+        private String[] values = new String[12];
+        private int headerCount;
         private boolean keepAlive;
         /** Bytes left in the body or the current chunk; -1: read until close. */
         private long remaining;
@@ -359,7 +370,17 @@ final class Http1Client implements AutoCloseable {
 
         @Override
         public Optional<String> header(String name) {
-            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+            return Optional.ofNullable(find(name));
+        }
+
+        /** The first value of a header (a repeated Transfer-Encoding: all of them, joined); null if absent. */
+        private String find(String name) {
+            for (int i = 0; i < headerCount; i++) {
+                if (names[i].length() == name.length() && names[i].equalsIgnoreCase(name)) {
+                    return values[i];
+                }
+            }
+            return null;
         }
 
         @Override
@@ -383,17 +404,18 @@ final class Http1Client implements AutoCloseable {
                     throw new ProtocolException("malformed status line");
                 }
                 status = parseStatus(line.substring(9, 12));
-                headers.clear();
+                headerCount = 0;
                 readHeaders();
             } while (status >= 100 && status < 200 && status != 101);
             if (status == 101) {
                 throw new ProtocolException("unexpected protocol switch");
             }
             boolean http10 = line.charAt(7) == '0';
-            String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
+            String connection = find("connection");
+            connection = connection == null ? "" : connection.toLowerCase(Locale.ROOT);
             keepAlive = http10 ? connection.contains("keep-alive") : !connection.contains("close");
-            String te = headers.get("transfer-encoding");
-            String cl = headers.get("content-length");
+            String te = find("transfer-encoding");
+            String cl = find("content-length");
             if ("HEAD".equals(method) || status == 204 || status == 304) {
                 remaining = 0;
             } else if (te != null) {
@@ -441,21 +463,84 @@ final class Http1Client implements AutoCloseable {
 
         private void readHeaders() throws IOException {
             headerBytes = 0;
-            for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-                int colon = line.indexOf(':');
-                if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                    throw new ProtocolException("malformed header line");
-                }
-                String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-                String value = line.substring(colon + 1).trim();
-                String prev = headers.putIfAbsent(name, value);
-                if (prev != null && (name.equals("content-length") && !prev.equals(value))) {
-                    throw new ProtocolException("conflicting Content-Length");
-                }
-                if (prev != null && name.equals("transfer-encoding")) {
-                    headers.put(name, prev + ", " + value);
+            while (!readHeaderLine()) {
+                // one header a line until the empty line
+            }
+        }
+
+        /**
+         * Reads one header line into {@link #names}/{@link #values}, straight from the buffer when the whole line is
+         * there (the usual case), else through {@link #readLine()}; true at the empty line that ends the head.
+         */
+        private boolean readHeaderLine() throws IOException {
+            ByteBuffer in = c.in;
+            byte[] a = in.array();
+            int start = in.arrayOffset() + in.position();
+            int end = start + in.remaining();
+            int nl = -1;
+            for (int i = start; i < end; i++) {
+                if (a[i] == '\n') {
+                    nl = i;
+                    break;
                 }
             }
+            if (nl < 0) {
+                String line = readLine();
+                byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+                return header(b, 0, b.length);
+            }
+            headerBytes += nl - start + 1;
+            if (headerBytes > MAX_HEADER_BYTES) {
+                throw new ProtocolException("response header too large");
+            }
+            in.position(in.position() + nl - start + 1);
+            return header(a, start, nl > start && a[nl - 1] == '\r' ? nl - 1 : nl);
+        }
+
+        /** One header line of {@code a[from, to)} (no line ending); true if it is empty (the end of the head). */
+        private boolean header(byte[] a, int from, int to) throws ProtocolException {
+            if (from == to) {
+                return true;
+            }
+            int colon = from;
+            while (colon < to && a[colon] != ':') {
+                colon++;
+            }
+            if (colon == from || colon == to || a[from] == ' ' || a[from] == '\t') {
+                throw new ProtocolException("malformed header line");
+            }
+            int v = colon + 1;
+            int w = to;
+            while (v < w && a[v] <= ' ') { // as String.trim(): leading and trailing controls and spaces
+                v++;
+            }
+            while (w > v && a[w - 1] <= ' ') {
+                w--;
+            }
+            String name = new String(a, from, colon - from, StandardCharsets.ISO_8859_1);
+            String value = new String(a, v, w - v, StandardCharsets.ISO_8859_1);
+            String prev = find(name);
+            if (prev == null) {
+                if (headerCount == MAX_HEADERS) {
+                    throw new ProtocolException("too many response headers");
+                }
+                if (headerCount == names.length) {
+                    names = java.util.Arrays.copyOf(names, headerCount * 2);
+                    values = java.util.Arrays.copyOf(values, headerCount * 2);
+                }
+                names[headerCount] = name;
+                values[headerCount++] = value;
+            } else if (name.equalsIgnoreCase("content-length") && !prev.equals(value)) {
+                throw new ProtocolException("conflicting Content-Length");
+            } else if (name.equalsIgnoreCase("transfer-encoding")) {
+                for (int i = 0; i < headerCount; i++) {
+                    if (names[i].equalsIgnoreCase(name)) {
+                        values[i] = prev + ", " + value;
+                        break;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Reads one CRLF- (or LF-) terminated line of ISO-8859-1 text. */

@@ -174,6 +174,63 @@ class Http1ClientTest {
         }
     }
 
+    /**
+     * Names match whatever their case; a repeated header keeps its first value, except Transfer-Encoding (joined) and
+     * Content-Length (a second, different value is an error: the framing would be ambiguous); values are trimmed.
+     */
+    @Test
+    void repeatedHeadersAndTheirFramingRules() throws Exception {
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            raw.answers.add("HTTP/1.1 200 OK\r\nX-Dup: first\r\nx-dup: second\r\nX-Pad: \t padded value \t\r\n"
+                    + "X-Empty:\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok");
+            Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(r.header("X-DUP")).contains("first");
+            assertThat(r.header("x-pad")).contains("padded value");
+            assertThat(r.header("X-Empty")).contains("");
+            assertThat(r.header("X-Absent")).isEmpty();
+            assertThat(read(r)).isEqualTo("ok");
+            assertThat(c.idleConnections()).isEqualTo(1);
+
+            raw.answers.add("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\ntransfer-encoding: chunked\r\n\r\n"
+                    + "2\r\nok\r\n0\r\n\r\n");
+            Http1Client.Response chunked = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(chunked.header("Transfer-Encoding")).contains("gzip, chunked");
+            assertThat(read(chunked)).isEqualTo("ok");
+
+            raw.answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok");
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                    .isInstanceOf(java.net.ProtocolException.class).hasMessageContaining("conflicting Content-Length");
+        }
+    }
+
+    @Test
+    void refusesMalformedHeaderLinesAndTooManyHeaders() throws Exception {
+        for (String bad : List.of("NoColon", ": no name", " X-Folded: a", "\tX-Tab: a")) {
+            try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+                raw.answers.add("HTTP/1.1 200 OK\r\n" + bad + "\r\nContent-Length: 0\r\n\r\n");
+                assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                        .as(bad).isInstanceOf(java.net.ProtocolException.class).hasMessageContaining("malformed header");
+            }
+        }
+        try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
+            StringBuilder many = new StringBuilder("HTTP/1.1 200 OK\r\n");
+            for (int i = 0; i < Http1Client.MAX_HEADERS; i++) { // with Content-Length: one name too many
+                many.append("X-").append(i).append(": v\r\n");
+            }
+            raw.answers.add(many.append("Content-Length: 0\r\n\r\n").toString());
+            assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
+                    .isInstanceOf(java.net.ProtocolException.class).hasMessageContaining("too many response headers");
+            StringBuilder enough = new StringBuilder("HTTP/1.1 200 OK\r\n");
+            for (int i = 1; i < Http1Client.MAX_HEADERS; i++) {
+                enough.append("X-").append(i).append(": v").append(i).append("\r\n");
+            }
+            raw.answers.add(enough.append("Content-Length: 0\r\n\r\n").toString());
+            Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
+            assertThat(r.header("x-255")).contains("v255");
+            assertThat(r.header("content-length")).contains("0");
+        }
+    }
+
     @Test
     void neverReusesAConnectionWhoseBodyWasNotReadToItsEnd() throws Exception {
         try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
