@@ -420,32 +420,7 @@ abstract class BaseConnection implements UpstreamConnection {
 
     /** An exchange for the connection's own requests (subscribe, ping): no client to ask. */
     Exchange internalExchange() {
-        ObjectNode caps = clientCapabilities;
-        return new Exchange() {
-            @Override
-            public void notify(String method, ObjectNode params) {
-            }
-
-            @Override
-            public JsonNode ask(String method, ObjectNode params) throws McpError {
-                throw new McpError(McpError.METHOD_NOT_FOUND, "No client to answer " + method);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return closed;
-            }
-
-            @Override
-            public Optional<String> logLevel() {
-                return Optional.empty();
-            }
-
-            @Override
-            public ObjectNode clientCapabilities() {
-                return caps;
-            }
-        };
+        return Exchange.withoutClient(() -> closed, clientCapabilities, Map.of());
     }
 
     /** Stops every call in flight (they fail with "connection closed"). */

@@ -74,4 +74,48 @@ public interface Exchange {
     default Map<String, String> traceContext() {
         return Map.of();
     }
+
+    /**
+     * An exchange with no client behind it, for requests the gateway makes on its own (list fetches, subscriptions,
+     * pings): notifications are dropped, and a request for client input is refused with method-not-found, which
+     * the upstream receives as the answer to its request.
+     *
+     * @param cancelled          whether the request should stop (e.g. its connection closed)
+     * @param clientCapabilities capabilities declared upstream on the gateway's behalf
+     * @param traceContext       trace context the upstream request carries (see {@link #traceContext()})
+     * @return the exchange
+     */
+    static Exchange withoutClient(java.util.function.BooleanSupplier cancelled, ObjectNode clientCapabilities,
+                                  Map<String, String> traceContext) {
+        return new Exchange() {
+            @Override
+            public void notify(String method, ObjectNode params) {
+            }
+
+            @Override
+            public JsonNode ask(String method, ObjectNode params) throws McpError {
+                throw new McpError(McpError.METHOD_NOT_FOUND, "No client to answer " + method);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.getAsBoolean();
+            }
+
+            @Override
+            public Optional<String> logLevel() {
+                return Optional.empty();
+            }
+
+            @Override
+            public ObjectNode clientCapabilities() {
+                return clientCapabilities;
+            }
+
+            @Override
+            public Map<String, String> traceContext() {
+                return traceContext;
+            }
+        };
+    }
 }

@@ -254,36 +254,7 @@ class InvocationTest {
 
     /** An exchange with no client behind it, carrying {@code trace} as its trace context. */
     static Exchange exchange(Map<String, String> trace) {
-        return new Exchange() {
-            @Override
-            public void notify(String method, ObjectNode params) {
-            }
-
-            @Override
-            public JsonNode ask(String method, ObjectNode params) throws McpError {
-                throw new McpError(McpError.METHOD_NOT_FOUND, "no client");
-            }
-
-            @Override
-            public boolean cancelled() {
-                return false;
-            }
-
-            @Override
-            public Optional<String> logLevel() {
-                return Optional.empty();
-            }
-
-            @Override
-            public ObjectNode clientCapabilities() {
-                return JSON.createObjectNode();
-            }
-
-            @Override
-            public Map<String, String> traceContext() {
-                return trace;
-            }
-        };
+        return Exchange.withoutClient(() -> false, JSON.createObjectNode(), trace);
     }
 
     static String utf8(byte[] b) {

@@ -126,31 +126,7 @@ final class ConnectionSet implements AutoCloseable {
 
     /** An exchange for the gateway's own requests (list fetches): no client input is possible. */
     Exchange quietExchange() {
-        return new Exchange() {
-            @Override
-            public void notify(String method, ObjectNode params) {
-            }
-
-            @Override
-            public JsonNode ask(String method, ObjectNode params) throws McpError {
-                throw new McpError(McpError.METHOD_NOT_FOUND, "No client input is possible here.");
-            }
-
-            @Override
-            public boolean cancelled() {
-                return closed;
-            }
-
-            @Override
-            public Optional<String> logLevel() {
-                return Optional.empty();
-            }
-
-            @Override
-            public ObjectNode clientCapabilities() {
-                return clientCapabilities;
-            }
-        };
+        return Exchange.withoutClient(() -> closed, clientCapabilities, java.util.Map.of());
     }
 
     @Override
