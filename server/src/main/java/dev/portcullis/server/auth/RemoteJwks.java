@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -19,8 +21,10 @@ import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 /**
  * An issuer's JWKS, found through OIDC discovery or RFC 8414 metadata, cached for a TTL and fetched
  * again early when a token names an unknown {@code kid} — but never more often than the minimum
- * refetch interval, so forged {@code kid}s cannot make the gateway hammer the IdP. While the IdP is
- * unreachable, keys already fetched are used until twice the TTL has passed; then requests fail closed.
+ * refetch interval, so forged {@code kid}s cannot make the gateway hammer the IdP. Once the TTL has passed, the
+ * keys are fetched again in the background while requests go on with the keys they have: no request waits for
+ * the IdP unless there are no usable keys or its token names a {@code kid} the gateway does not know. While the
+ * IdP is unreachable, keys already fetched are used until twice the TTL has passed; then requests fail closed.
  */
 final class RemoteJwks implements KeySource {
     private static final System.Logger LOGGER = System.getLogger(RemoteJwks.class.getName());
@@ -32,6 +36,11 @@ final class RemoteJwks implements KeySource {
     private final Duration ttl;
     private final Duration minRefetch;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Executor refresher;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    /** Runs each background refresh on a virtual thread of its own. */
+    static final Executor BACKGROUND = task -> Thread.ofVirtual().name("portcullis-jwks-refresh").start(task);
 
     private volatile URI jwksUri;
     private volatile Snapshot snapshot;
@@ -42,6 +51,15 @@ final class RemoteJwks implements KeySource {
 
     RemoteJwks(String issuer, Optional<URI> discoveryUrl, Optional<URI> jwksUri, HttpJson http, Clock clock,
                Duration ttl, Duration minRefetch) {
+        this(issuer, discoveryUrl, jwksUri, http, clock, ttl, minRefetch, BACKGROUND);
+    }
+
+    /**
+     * @param refresher runs the fetches made once the TTL has passed, while requests use the keys they have
+     */
+    RemoteJwks(String issuer, Optional<URI> discoveryUrl, Optional<URI> jwksUri, HttpJson http, Clock clock,
+               Duration ttl, Duration minRefetch, Executor refresher) {
+        this.refresher = refresher;
         this.issuer = issuer;
         this.discoveryUrl = discoveryUrl;
         this.jwksUri = jwksUri.orElse(null);
@@ -55,13 +73,45 @@ final class RemoteJwks implements KeySource {
     public JWKSet keys(boolean refresh) throws KeysUnavailableException {
         Snapshot s = snapshot;
         Instant now = clock.instant();
-        if (s != null && !refresh && now.isBefore(s.fetchedAt().plus(ttl))) {
-            return s.keys();
+        if (s != null && !refresh) {
+            if (now.isBefore(s.fetchedAt().plus(ttl))) {
+                return s.keys();
+            }
+            if (now.isBefore(s.fetchedAt().plus(ttl.multipliedBy(2)))) {
+                // expired but still usable: fetched again behind the requests' backs, so that a slow IdP does not
+                // hold every request of the gateway for as long as the fetch takes
+                refreshInBackground();
+                return snapshot.keys();
+            }
         }
+        return fetchOrFallBack(refresh);
+    }
+
+    private void refreshInBackground() {
+        if (clock.instant().isBefore(lastAttempt.plus(minRefetch)) || !refreshing.compareAndSet(false, true)) {
+            return; // tried lately (the IdP is failing), or already under way: one refresh at a time
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    fetchOrFallBack(false);
+                } catch (KeysUnavailableException e) {
+                    // logged by the fetch; requests fail closed once the keys are no longer usable
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RuntimeException e) { // rejected: the next request past the TTL tries again
+            refreshing.set(false);
+        }
+    }
+
+    /** Fetches under the lock (unless fresh keys arrived meanwhile, or the refetch interval forbids it). */
+    private JWKSet fetchOrFallBack(boolean refresh) throws KeysUnavailableException {
         lock.lock();
         try {
-            s = snapshot;
-            now = clock.instant();
+            Snapshot s = snapshot;
+            Instant now = clock.instant();
             boolean fresh = s != null && now.isBefore(s.fetchedAt().plus(ttl));
             if (fresh && !refresh) {
                 return s.keys();

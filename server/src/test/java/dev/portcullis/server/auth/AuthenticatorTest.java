@@ -76,9 +76,10 @@ class AuthenticatorTest {
         }
     }
 
+    /** Keys whose refresh after the TTL runs on the calling thread, so that its fetch can be counted at once. */
     RemoteJwks jwks(Duration ttl, Duration minRefetch) {
         return new RemoteJwks(idp.issuer, Optional.empty(), Optional.empty(), new HttpJson(Duration.ofSeconds(2)),
-                clock, ttl, minRefetch);
+                clock, ttl, minRefetch, Runnable::run);
     }
 
     Authenticator authenticator(KeySource keys, String groupsClaim, List<String> required, Optional<String> ipClaim) {
@@ -233,6 +234,41 @@ class AuthenticatorTest {
             caller(run(a, idp.token(RESOURCE)));
             clock.advance(Duration.ofSeconds(61));
             caller(run(a, idp.token(RESOURCE)));
+            assertThat(idp.jwksFetches.get()).isEqualTo(2);
+        }
+
+        /** Past the TTL, requests go on with the keys they have while the refresh waits for a slow IdP. */
+        @Test
+        void areFetchedAgainInTheBackgroundWithoutHoldingRequests() throws Exception {
+            RemoteJwks keys = new RemoteJwks(idp.issuer, Optional.empty(), Optional.empty(),
+                    new HttpJson(Duration.ofSeconds(5)), clock, Duration.ofMinutes(1), Duration.ZERO, RemoteJwks.BACKGROUND);
+            Authenticator a = authenticator(keys, "groups", List.of(), Optional.empty());
+            caller(run(a, idp.token(RESOURCE)));
+            assertThat(idp.jwksFetches.get()).isEqualTo(1);
+            String token = idp.token(RESOURCE);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            idp.jwksGate = gate;
+            clock.advance(Duration.ofSeconds(61));
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 3; i++) { // each answered while the refresh is held at the IdP
+                    caller(pool.submit(() -> run(a, token)).get(3, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (idp.jwksFetches.get() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(idp.jwksFetches.get()).as("one refresh under way, not one per request").isEqualTo(2);
+                idp.rotate(); // published while the refresh is held: the refresh brings the new key
+            } finally {
+                gate.countDown();
+                idp.jwksGate = null;
+            }
+            String rotatedKid = idp.signingKey.getKeyID();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (keys.keys(false).getKeyByKeyId(rotatedKid) == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            caller(run(a, idp.token(RESOURCE))); // signed with the new key, known from the refresh
             assertThat(idp.jwksFetches.get()).isEqualTo(2);
         }
 

@@ -40,6 +40,8 @@ final class TestIdp implements AutoCloseable {
     volatile String introspectionAnswer = "{\"active\":false}";
     final AtomicInteger introspections = new AtomicInteger();
     volatile String lastIntrospectionAuth;
+    /** While set, JWKS requests wait for it (a slow IdP). */
+    volatile java.util.concurrent.CountDownLatch jwksGate;
 
     TestIdp(String realm) throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -54,6 +56,14 @@ final class TestIdp implements AutoCloseable {
         });
         server.createContext("/realms/" + realm + "/certs", ex -> {
             jwksFetches.incrementAndGet();
+            java.util.concurrent.CountDownLatch gate = jwksGate;
+            if (gate != null) {
+                try {
+                    gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             send(ex, 200, published.toString(true));
         });
         server.createContext("/realms/" + realm + "/introspect", ex -> {
