@@ -216,7 +216,8 @@ abstract class BaseConnection implements UpstreamConnection {
             if ("ping".equals(req.method())) {
                 return new JsonRpcMessage.Result(req.id(), F.objectNode());
             }
-            JsonNode result = exchange != null ? exchange.ask(req.method(), params) : listener.onRequest(req.method(), params);
+            JsonNode result = exchange != null ? exchange.ask(req.method(), params, req.id())
+                    : listener.onRequest(req.method(), params);
             return new JsonRpcMessage.Result(req.id(), result == null ? F.objectNode() : result);
         } catch (McpError e) {
             return new JsonRpcMessage.Error(req.id(), e);

@@ -36,6 +36,21 @@ public interface Exchange {
     JsonNode ask(String method, ObjectNode params) throws McpError;
 
     /**
+     * A session-era upstream's server-initiated request, with the JSON-RPC id the upstream gave it: the client side
+     * may use the id to name the request where requests have names (the keys of an {@code input_required} round).
+     * The default ignores the id.
+     *
+     * @param method    request method
+     * @param params    params
+     * @param requestId the upstream's id of the request
+     * @return the client's result
+     * @throws McpError the client's error answer, or a missing-capability error
+     */
+    default JsonNode ask(String method, ObjectNode params, JsonNode requestId) throws McpError {
+        return ask(method, params);
+    }
+
+    /**
      * Several requests to the client at once: the {@code inputRequests} of one {@code input_required}
      * round of a stateless upstream, keys kept, so that a stateless client gets them in one round too.
      * The default asks one after the other.

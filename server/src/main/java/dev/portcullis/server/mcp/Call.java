@@ -44,6 +44,10 @@ final class Call implements Exchange {
     private Thread worker;
     /** Inline mode: where events go instead of the queue. */
     private volatile Sink sink;
+    /** A capability an upstream asked for that this request did not declare (refused to the upstream). */
+    private volatile String refusedCapability;
+    /** Queued mode: an event taken while gathering requests for input, returned by the next {@link #next}. */
+    private volatile Event peeked;
 
     Call(ObjectNode clientCapabilities, Optional<String> logLevel, Duration inputTimeout) {
         this(clientCapabilities, logLevel, inputTimeout, CallTrace.NONE);
@@ -155,6 +159,11 @@ final class Call implements Exchange {
         try {
             return new Event.Done(work.run(this));
         } catch (McpError e) {
+            String refused = refusedCapability;
+            if (refused != null && e.code() != McpError.MISSING_REQUIRED_CLIENT_CAPABILITY) {
+                // the upstream gave up after it was refused a capability this request did not declare
+                return new Event.Failed(missingCapabilityError(refused));
+            }
             return new Event.Failed(e);
         } catch (dev.portcullis.mcp.UpstreamException e) {
             return new Event.Failed(new McpError(McpErrors.UPSTREAM_UNAVAILABLE,
@@ -179,8 +188,52 @@ final class Call implements Exchange {
      * @return the next event, or null on timeout ({@link Event.Cancelled} after an interrupt, which cancels the call)
      */
     Event next(Duration timeout) {
+        return next(timeout, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #next(Duration)}; in addition, requests for input that follow one another with less than
+     * {@code gather} between them (for at most {@link #GATHER_LIMIT}) come as one {@link Event.Ask}: a session-era
+     * upstream sends the requests it has at once one by one, and a stateless client should get them in one round.
+     * An event of another kind that ends the gathering is returned by the next call.
+     *
+     * @param timeout longest wait for the first event
+     * @param gather  longest quiet time between requests for input of one round; zero: no gathering
+     */
+    Event next(Duration timeout, Duration gather) {
+        Event first = peeked;
+        peeked = null;
+        if (first == null) {
+            first = poll(timeout);
+        }
+        if (!(first instanceof Event.Ask ask) || gather.isZero()) {
+            return first;
+        }
+        Map<String, Input> inputs = new LinkedHashMap<>(ask.inputs());
+        long until = System.nanoTime() + GATHER_LIMIT.toNanos();
+        while (System.nanoTime() - until < 0) {
+            Event more = poll(gather);
+            if (!(more instanceof Event.Ask next)) {
+                peeked = more;
+                break;
+            }
+            next.inputs().forEach((key, input) -> {
+                String k = key;
+                while (inputs.containsKey(k)) {
+                    k = "input-" + inputKeys.incrementAndGet();
+                }
+                inputs.put(k, input);
+            });
+        }
+        return new Event.Ask(inputs);
+    }
+
+    /** Longest time requests for input are gathered into one round. */
+    static final Duration GATHER_LIMIT = Duration.ofMillis(500);
+
+    private Event poll(Duration timeout) {
         try {
-            return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             // the handler thread is being stopped: the call ends like a client cancellation
             Thread.currentThread().interrupt();
@@ -215,8 +268,32 @@ final class Call implements Exchange {
 
     @Override
     public JsonNode ask(String method, ObjectNode params) throws McpError {
-        return ask(Map.of("input-" + inputKeys.incrementAndGet(), new Request(method, params))).values().iterator().next();
+        return ask(method, params, null);
     }
+
+    /**
+     * A session-era upstream's request for input. A stateless client sees it under the upstream's own id when that
+     * is a usable key (a short string), else as {@code input-N}. A capability this client request did not declare is
+     * refused to the upstream with method-not-found — what a client without that capability answers — and the
+     * client's request goes on: the upstream session was set up with the gateway's capabilities, so the upstream
+     * could not know, and may well do without. If it cannot, and fails the request, the client gets
+     * MissingRequiredClientCapability (-32021) naming the capability (see {@link #run}).
+     */
+    @Override
+    public JsonNode ask(String method, ObjectNode params, JsonNode requestId) throws McpError {
+        String missing = missingCapability(method);
+        if (missing != null) {
+            refusedCapability = missing;
+            throw new McpError(McpError.METHOD_NOT_FOUND,
+                    "The client did not declare the '" + missing + "' capability for this request.");
+        }
+        String key = requestId != null && requestId.isTextual() && INPUT_KEY.matcher(requestId.textValue()).matches()
+                ? requestId.textValue() : "input-" + inputKeys.incrementAndGet();
+        return ask(Map.of(key, new Request(method, params))).values().iterator().next();
+    }
+
+    /** Upstream request ids used as input keys as they are: short, and safe in any JSON or log. */
+    private static final java.util.regex.Pattern INPUT_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     @Override
     public ObjectNode askAll(ObjectNode inputRequests) throws McpError {
@@ -281,19 +358,29 @@ final class Call implements Exchange {
         return answers;
     }
 
-    private void requireCapability(String method) throws McpError {
+    /** @return the capability {@code method} needs that the client did not declare, or null */
+    private String missingCapability(String method) {
         String capability = switch (method) {
             case "sampling/createMessage" -> "sampling";
             case "elicitation/create" -> "elicitation";
             case "roots/list" -> "roots";
             default -> null;
         };
-        if (capability != null && !clientCapabilities.has(capability)) {
-            ObjectNode data = clientCapabilities.objectNode();
-            data.putObject("requiredCapabilities").putObject(capability);
-            throw new McpError(McpError.MISSING_REQUIRED_CLIENT_CAPABILITY,
-                    "The client did not declare the '" + capability + "' capability this request needs.", data);
+        return capability != null && !clientCapabilities.has(capability) ? capability : null;
+    }
+
+    private void requireCapability(String method) throws McpError {
+        String capability = missingCapability(method);
+        if (capability != null) {
+            throw missingCapabilityError(capability);
         }
+    }
+
+    private McpError missingCapabilityError(String capability) {
+        ObjectNode data = clientCapabilities.objectNode();
+        data.putObject("requiredCapabilities").putObject(capability);
+        return new McpError(McpError.MISSING_REQUIRED_CLIENT_CAPABILITY,
+                "The client did not declare the '" + capability + "' capability this request needs.", data);
     }
 
     @Override
@@ -355,9 +442,20 @@ final class Call implements Exchange {
      * @param poll    keep-alive interval
      */
     void pump(Handler handler, Duration poll) {
+        pump(handler, poll, Duration.ZERO);
+    }
+
+    /**
+     * {@link #pump(Handler, Duration)}, gathering requests for input as {@link #next(Duration, Duration)} does.
+     *
+     * @param handler the handler
+     * @param poll    keep-alive interval
+     * @param gather  longest quiet time between requests for input of one round
+     */
+    void pump(Handler handler, Duration poll, Duration gather) {
         try {
             while (true) {
-                Event event = next(poll);
+                Event event = next(poll, gather);
                 if (event == null) {
                     if (!handler.idle()) {
                         return;

@@ -78,6 +78,11 @@ public final class McpEndpoint implements AutoCloseable {
     private static final Set<String> LIST_METHODS = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list");
     private static final Duration POLL = Duration.ofSeconds(15);
+    /**
+     * A session-era upstream's requests for input that follow one another this closely make one
+     * {@code input_required} round for a stateless client (it sends what it has at once, one request at a time).
+     */
+    static final Duration ASK_GATHER = Duration.ofMillis(50);
     /** Revisions whose clients use sessions; a session accepts any of them in the version header. */
     private static final Set<String> SESSION_ERA_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
 
@@ -771,7 +776,7 @@ public final class McpEndpoint implements AutoCloseable {
                                     relay.upstream()));
                     if (askable(capabilities)) {
                         call.start(relay.work());
-                        call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL);
+                        call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL, ASK_GATHER);
                     } else {
                         call.runInline(relay.work(), new StatelessAnswer(req, res, principal, r, params, call, null, true), POLL);
                     }
@@ -1019,7 +1024,7 @@ public final class McpEndpoint implements AutoCloseable {
             }
             c.pending.clear();
         }
-        c.call.pump(new StatelessAnswer(req, res, principal, r, params, c.call, c, false), POLL);
+        c.call.pump(new StatelessAnswer(req, res, principal, r, params, c.call, c, false), POLL, ASK_GATHER);
     }
 
     private static String target(String method, ObjectNode params) {

@@ -179,18 +179,145 @@ class CallTest {
     }
 
     @Test
-    void aFailedInputRequestAnswersTheClientAtOnceAndLaterEventsAreIgnored() {
+    void anInputRoundNeedingAnUndeclaredCapabilityAnswersTheClientAtOnceAndLaterEventsAreIgnored() {
+        // a stateless upstream's round asks for what this request did not declare: the request fails with -32021
         Call call = call(NO_CAPABILITIES);
         Recorder r = new Recorder();
+        ObjectNode round = JsonRpc.mapper().createObjectNode();
+        round.putObject("llm").put("method", "sampling/createMessage").putObject("params");
         call.runInline(c -> {
-            assertThatThrownBy(() -> c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode()))
-                    .isInstanceOf(McpError.class);
+            assertThatThrownBy(() -> c.askAll(round)).isInstanceOf(McpError.class);
             assertThat(r.closes).as("the answer is complete: the stream is released before the work ends").hasValue(1);
             c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
             return result("ignored");
         }, r, Duration.ofSeconds(15));
         assertThat(r.seen).containsExactly("failed:" + McpError.MISSING_REQUIRED_CLIENT_CAPABILITY);
         assertThat(r.closes).hasValue(1);
+    }
+
+    @Test
+    void aSessionUpstreamsRequestForAnUndeclaredCapabilityIsRefusedToTheUpstreamAndTheCallGoesOn() {
+        // as a session-era client without the capability would answer: method not found; the upstream decides
+        Call call = call(NO_CAPABILITIES);
+        Recorder r = new Recorder();
+        call.runInline(c -> {
+            assertThatThrownBy(() -> c.ask("elicitation/create", JsonRpc.mapper().createObjectNode(),
+                    JsonRpc.mapper().getNodeFactory().textNode("user_name")))
+                    .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.code()).isEqualTo(McpError.METHOD_NOT_FOUND));
+            return result("without it");
+        }, r, Duration.ofSeconds(15));
+        assertThat(r.seen).containsExactly("done:without it");
+
+        // if the upstream cannot do without and fails, the client learns which capability was missing
+        Call failing = call(NO_CAPABILITIES);
+        Recorder f = new Recorder();
+        failing.runInline(c -> {
+            try {
+                c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode(), null);
+            } catch (McpError refused) {
+                throw new McpError(McpError.INTERNAL_ERROR, "the tool needs an LLM");
+            }
+            return result("unreachable");
+        }, f, Duration.ofSeconds(15));
+        assertThat(f.seen).containsExactly("failed:" + McpError.MISSING_REQUIRED_CLIENT_CAPABILITY);
+    }
+
+    /** Queued (stateless client): requests that follow closely make one round, keyed by the upstream's ids. */
+    @Test
+    void requestsForInputThatFollowCloselyAreGatheredIntoOneRoundUnderTheUpstreamsIds() throws Exception {
+        ObjectNode capabilities = JsonRpc.mapper().createObjectNode();
+        capabilities.putObject("sampling");
+        capabilities.putObject("elicitation");
+        capabilities.putObject("roots");
+        Call call = call(capabilities);
+        var ids = JsonRpc.mapper().getNodeFactory();
+        call.start(c -> {
+            List<CompletableFuture<JsonNode>> answers = new java.util.ArrayList<>();
+            for (JsonNode id : List.of(ids.textNode("user_name"), ids.textNode("user_name"), ids.numberNode(7),
+                    ids.textNode("bad key with spaces"))) {
+                answers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.ask("elicitation/create", JsonRpc.mapper().createObjectNode(), id);
+                    } catch (McpError e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+                pause(5); // one by one, as a session-era upstream's requests arrive
+            }
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
+            pause(300); // a later request: a round of its own
+            return c.ask("roots/list", JsonRpc.mapper().createObjectNode(), ids.textNode("later"));
+        });
+        Call.Event first = call.next(Duration.ofSeconds(5), Duration.ofMillis(100));
+        assertThat(first).isInstanceOf(Call.Event.Ask.class);
+        var inputs = ((Call.Event.Ask) first).inputs();
+        assertThat(inputs).hasSize(4).containsKey("user_name");
+        assertThat(inputs.keySet().stream().filter(k -> k.startsWith("input-"))).as("repeated, numeric, unusable ids")
+                .hasSize(3);
+        inputs.values().forEach(i -> i.answer().complete(result("ok")));
+        Call.Event second = call.next(Duration.ofSeconds(5), Duration.ofMillis(100));
+        assertThat(second).isInstanceOfSatisfying(Call.Event.Ask.class,
+                a -> assertThat(a.inputs()).containsOnlyKeys("later"));
+        ((Call.Event.Ask) second).inputs().values().forEach(i -> i.answer().complete(result("roots")));
+        assertThat(call.next(Duration.ofSeconds(5), Duration.ofMillis(100))).isInstanceOfSatisfying(Call.Event.Done.class,
+                d -> assertThat(d.result().path("v").asText()).isEqualTo("roots"));
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An event of another kind ends the gathering and comes next; without gathering every request is a round. */
+    @Test
+    void gatheringStopsAtAnotherEventAndIsOffByDefault() throws Exception {
+        ObjectNode capabilities = JsonRpc.mapper().createObjectNode();
+        capabilities.putObject("sampling");
+        for (boolean gather : List.of(true, false)) {
+            Call call = call(capabilities);
+            CountDownLatch asked = new CountDownLatch(2);
+            call.start(c -> {
+                var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+                for (String id : List.of("a", "b")) {
+                    pool.submit(() -> {
+                        asked.countDown();
+                        return c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode(),
+                                JsonRpc.mapper().getNodeFactory().textNode(id));
+                    });
+                    pause(20);
+                }
+                await(asked);
+                pause(20);
+                c.notify("notifications/progress", JsonRpc.mapper().createObjectNode());
+                pause(1_000);
+                return result("done");
+            });
+            Duration window = gather ? Duration.ofMillis(200) : Duration.ZERO;
+            Call.Event first = call.next(Duration.ofSeconds(5), window);
+            assertThat(first).isInstanceOf(Call.Event.Ask.class);
+            if (gather) {
+                assertThat(((Call.Event.Ask) first).inputs()).containsOnlyKeys("a", "b");
+            } else {
+                assertThat(((Call.Event.Ask) first).inputs()).containsOnlyKeys("a");
+                assertThat(call.next(Duration.ofSeconds(5), window)).isInstanceOfSatisfying(Call.Event.Ask.class,
+                        a -> assertThat(a.inputs()).containsOnlyKeys("b"));
+            }
+            assertThat(call.next(Duration.ofSeconds(5), window)).isInstanceOf(Call.Event.Notify.class);
+            call.cancel();
+        }
     }
 
     @Test
