@@ -69,8 +69,17 @@ final class Call implements Exchange {
         record Notify(String method, ObjectNode params) implements Event {
         }
 
-        /** Requests for client input; answer every future. */
-        record Ask(Map<String, Input> inputs) implements Event {
+        /**
+         * Requests for client input; answer every future.
+         *
+         * @param inputs key to request
+         * @param single one request of a session-era upstream, which may be followed by more of the same round
+         *               (a stateless upstream's round comes whole)
+         */
+        record Ask(Map<String, Input> inputs, boolean single) implements Event {
+            Ask(Map<String, Input> inputs) {
+                this(inputs, false);
+            }
         }
 
         /** The final result. */
@@ -206,14 +215,14 @@ final class Call implements Exchange {
         if (first == null) {
             first = poll(timeout);
         }
-        if (!(first instanceof Event.Ask ask) || gather.isZero()) {
+        if (!(first instanceof Event.Ask ask) || !ask.single() || gather.isZero()) {
             return first;
         }
         Map<String, Input> inputs = new LinkedHashMap<>(ask.inputs());
         long until = System.nanoTime() + GATHER_LIMIT.toNanos();
         while (System.nanoTime() - until < 0) {
             Event more = poll(gather);
-            if (!(more instanceof Event.Ask next)) {
+            if (!(more instanceof Event.Ask next) || !next.single()) {
                 peeked = more;
                 break;
             }
@@ -225,7 +234,7 @@ final class Call implements Exchange {
                 inputs.put(k, input);
             });
         }
-        return new Event.Ask(inputs);
+        return new Event.Ask(inputs, false);
     }
 
     /** Longest time requests for input are gathered into one round. */
@@ -289,7 +298,7 @@ final class Call implements Exchange {
         }
         String key = requestId != null && requestId.isTextual() && INPUT_KEY.matcher(requestId.textValue()).matches()
                 ? requestId.textValue() : "input-" + inputKeys.incrementAndGet();
-        return ask(Map.of(key, new Request(method, params))).values().iterator().next();
+        return ask(Map.of(key, new Request(method, params)), true).values().iterator().next();
     }
 
     /** Upstream request ids used as input keys as they are: short, and safe in any JSON or log. */
@@ -304,7 +313,7 @@ final class Call implements Exchange {
                     params instanceof ObjectNode p ? p : clientCapabilities.objectNode()));
         }
         ObjectNode answers = clientCapabilities.objectNode();
-        ask(mapped).forEach(answers::set);
+        ask(mapped, false).forEach(answers::set);
         return answers;
     }
 
@@ -312,10 +321,11 @@ final class Call implements Exchange {
      * Asks the client for several inputs at once (one {@code input_required} round for stateless clients).
      *
      * @param requests key to request
+     * @param single   one request of a session-era upstream (see {@link Event.Ask#single})
      * @return key to the client's result
      * @throws McpError when the client declined, lacks a capability, or did not answer in time
      */
-    Map<String, JsonNode> ask(Map<String, Request> requests) throws McpError {
+    Map<String, JsonNode> ask(Map<String, Request> requests, boolean single) throws McpError {
         for (Request r : requests.values()) {
             try {
                 requireCapability(r.method());
@@ -331,7 +341,7 @@ final class Call implements Exchange {
         Map<String, Input> inputs = new LinkedHashMap<>();
         requests.forEach((k, r) -> inputs.put(k, new Input(r.method(), r.params(), new CompletableFuture<>())));
         inputs.forEach((k, input) -> pendingInputs.put(inputKeys.incrementAndGet() + ":" + k, input));
-        emit(new Event.Ask(inputs));
+        emit(new Event.Ask(inputs, single));
         if (cancelled) {
             inputs.values().forEach(i -> i.answer().completeExceptionally(
                     new McpError(McpError.INTERNAL_ERROR, "The request was cancelled.")));

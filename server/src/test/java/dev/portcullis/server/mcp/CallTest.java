@@ -281,6 +281,32 @@ class CallTest {
         }
     }
 
+    /** A stateless upstream's round comes whole: it is neither held for more nor merged with another request. */
+    @Test
+    void aStatelessUpstreamsRoundIsNotGathered() {
+        ObjectNode capabilities = JsonRpc.mapper().createObjectNode();
+        capabilities.putObject("sampling");
+        Call call = call(capabilities);
+        ObjectNode round = JsonRpc.mapper().createObjectNode();
+        round.putObject("a").put("method", "sampling/createMessage").putObject("params");
+        round.putObject("b").put("method", "sampling/createMessage").putObject("params");
+        call.start(c -> {
+            var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            pool.submit(() -> c.askAll(round));
+            pause(20);
+            pool.submit(() -> c.ask("sampling/createMessage", JsonRpc.mapper().createObjectNode(),
+                    JsonRpc.mapper().getNodeFactory().textNode("c")));
+            pause(1_000);
+            return result("done");
+        });
+        Duration gather = Duration.ofMillis(200);
+        assertThat(call.next(Duration.ofSeconds(5), gather)).isInstanceOfSatisfying(Call.Event.Ask.class,
+                a -> assertThat(a.inputs()).containsOnlyKeys("a", "b"));
+        assertThat(call.next(Duration.ofSeconds(5), gather)).isInstanceOfSatisfying(Call.Event.Ask.class,
+                a -> assertThat(a.inputs()).containsOnlyKeys("c"));
+        call.cancel();
+    }
+
     /** An event of another kind ends the gathering and comes next; without gathering every request is a round. */
     @Test
     void gatheringStopsAtAnotherEventAndIsOffByDefault() throws Exception {
