@@ -511,10 +511,10 @@ final class Http1Client implements AutoCloseable {
             }
             int v = colon + 1;
             int w = to;
-            while (v < w && a[v] <= ' ') { // as String.trim(): leading and trailing controls and spaces
+            while (v < w && (a[v] & 0xff) <= ' ') { // as String.trim(): leading and trailing controls and spaces
                 v++;
             }
-            while (w > v && a[w - 1] <= ' ') {
+            while (w > v && (a[w - 1] & 0xff) <= ' ') { // unsigned: Latin-1 letters above 0x7F are kept
                 w--;
             }
             String name = new String(a, from, colon - from, StandardCharsets.ISO_8859_1);

@@ -182,11 +182,12 @@ class Http1ClientTest {
     void repeatedHeadersAndTheirFramingRules() throws Exception {
         try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
             raw.answers.add("HTTP/1.1 200 OK\r\nX-Dup: first\r\nx-dup: second\r\nX-Pad: \t padded value \t\r\n"
-                    + "X-Empty:\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok");
+                    + "X-Empty:\r\nX-Latin: \u00e9t\u00e9\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok");
             Http1Client.Response r = c.send("POST", List.of(), new byte[0], T, x -> { });
             assertThat(r.header("X-DUP")).contains("first");
             assertThat(r.header("x-pad")).contains("padded value");
             assertThat(r.header("X-Empty")).contains("");
+            assertThat(r.header("x-latin")).as("bytes above 0x7F are text, not white space").contains("\u00e9t\u00e9");
             assertThat(r.header("X-Absent")).isEmpty();
             assertThat(read(r)).isEqualTo("ok");
             assertThat(c.idleConnections()).isEqualTo(1);
