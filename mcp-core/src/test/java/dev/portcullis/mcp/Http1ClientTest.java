@@ -210,7 +210,8 @@ class Http1ClientTest {
             try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {
                 raw.answers.add("HTTP/1.1 200 OK\r\n" + bad + "\r\nContent-Length: 0\r\n\r\n");
                 assertThatThrownBy(() -> c.send("POST", List.of(), new byte[0], T, x -> { }))
-                        .as(bad).isInstanceOf(java.net.ProtocolException.class).hasMessageContaining("malformed header");
+                        .as(bad).isInstanceOf(java.net.ProtocolException.class)
+                        .hasMessageContaining("malformed header");
             }
         }
         try (Raw raw = new Raw(); Http1Client c = new Http1Client(raw.uri())) {

@@ -32,10 +32,10 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
- * The outermost filter of every request: gives it a request id (response header {@code X-Request-Id},
- * log lines written while it is handled, see {@link LogContext}), a server span (continuing the caller's trace when the request carries a valid
- * W3C {@code traceparent}), request metrics, and in-flight accounting for graceful
- * shutdown. While draining, new requests other than {@code /observe/*} get 503 {@code shutting-down}.
+ * The outermost filter of every request: gives it a request id (response header {@code X-Request-Id}, and the
+ * log lines written while it is handled, see {@link LogContext}), a server span (continuing the caller's trace
+ * when the request carries a valid W3C {@code traceparent}), request metrics, and in-flight accounting for
+ * graceful shutdown. While draining, new requests other than {@code /observe/*} get 503 {@code shutting-down}.
  */
 public final class RequestFilter implements io.helidon.webserver.http.Filter {
     /** Request context key (class) under which the request id is registered. */

@@ -776,7 +776,8 @@ public final class McpEndpoint implements AutoCloseable {
                                     relay.upstream()));
                     if (askable(capabilities)) {
                         call.start(relay.work());
-                        call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL, ASK_GATHER);
+                        call.pump(new StatelessAnswer(req, res, principal, r, params, call, null, false), POLL,
+                                ASK_GATHER);
                     } else {
                         call.runInline(relay.work(), new StatelessAnswer(req, res, principal, r, params, call, null, true), POLL);
                     }

@@ -241,7 +241,8 @@ class AuthenticatorTest {
         @Test
         void areFetchedAgainInTheBackgroundWithoutHoldingRequests() throws Exception {
             RemoteJwks keys = new RemoteJwks(idp.issuer, Optional.empty(), Optional.empty(),
-                    new HttpJson(Duration.ofSeconds(5)), clock, Duration.ofMinutes(1), Duration.ZERO, RemoteJwks.BACKGROUND);
+                    new HttpJson(Duration.ofSeconds(5)), clock, Duration.ofMinutes(1), Duration.ZERO,
+                    RemoteJwks.BACKGROUND);
             Authenticator a = authenticator(keys, "groups", List.of(), Optional.empty());
             caller(run(a, idp.token(RESOURCE)));
             assertThat(idp.jwksFetches.get()).isEqualTo(1);

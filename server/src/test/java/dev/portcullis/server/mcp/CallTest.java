@@ -203,7 +203,8 @@ class CallTest {
         call.runInline(c -> {
             assertThatThrownBy(() -> c.ask("elicitation/create", JsonRpc.mapper().createObjectNode(),
                     JsonRpc.mapper().getNodeFactory().textNode("user_name")))
-                    .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.code()).isEqualTo(McpError.METHOD_NOT_FOUND));
+                    .isInstanceOfSatisfying(McpError.class,
+                            e -> assertThat(e.code()).isEqualTo(McpError.METHOD_NOT_FOUND));
             return result("without it");
         }, r, Duration.ofSeconds(15));
         assertThat(r.seen).containsExactly("done:without it");
@@ -259,8 +260,9 @@ class CallTest {
         assertThat(second).isInstanceOfSatisfying(Call.Event.Ask.class,
                 a -> assertThat(a.inputs()).containsOnlyKeys("later"));
         ((Call.Event.Ask) second).inputs().values().forEach(i -> i.answer().complete(result("roots")));
-        assertThat(call.next(Duration.ofSeconds(5), Duration.ofMillis(100))).isInstanceOfSatisfying(Call.Event.Done.class,
-                d -> assertThat(d.result().path("v").asText()).isEqualTo("roots"));
+        assertThat(call.next(Duration.ofSeconds(5), Duration.ofMillis(100)))
+                .isInstanceOfSatisfying(Call.Event.Done.class,
+                        d -> assertThat(d.result().path("v").asText()).isEqualTo("roots"));
     }
 
     private static void pause(long millis) {
