@@ -83,13 +83,9 @@ final class Http1Client implements AutoCloseable {
      */
     Response send(String method, List<String[]> headers, byte[] body, Duration connectTimeout,
                   java.util.function.Consumer<Response> onConnection) throws IOException {
-        byte[] head = head(method, headers, body);
-        if (body != null && body.length > 0 && body.length <= INLINE_BODY) { // one buffer, one copy, one write
-            int n = head.length;
-            head = java.util.Arrays.copyOf(head, n + body.length);
-            System.arraycopy(body, 0, head, n, body.length);
-            body = null;
-        }
+        boolean inline = body != null && body.length <= INLINE_BODY; // one buffer, one write
+        byte[] head = head(method, headers, body, inline);
+        byte[] rest = inline ? null : body;
         boolean idempotent = !"POST".equals(method);
         for (int attempt = 0; ; attempt++) {
             Conn c = attempt == 0 ? reuse() : null;
@@ -100,7 +96,7 @@ final class Http1Client implements AutoCloseable {
             Exchange1 x = new Exchange1(c);
             onConnection.accept(x);
             try {
-                c.write(head, body);
+                c.write(head, rest);
                 if (Thread.currentThread().isVirtual()) {
                     // let other calls run before reading: the answer has then usually arrived, and the read
                     // does not first find nothing, register with the poller and park (three system calls)
@@ -174,7 +170,8 @@ final class Http1Client implements AutoCloseable {
         return idle.size();
     }
 
-    private byte[] head(String method, List<String[]> headers, byte[] body) {
+    /** The request head; with {@code inline}, the body follows it in the same array. */
+    private byte[] head(String method, List<String[]> headers, byte[] body, boolean inline) {
         Head h = new Head("POST".equals(method) ? postLine : requestLine(method));
         boolean userAgent = false;
         for (String[] header : headers) {
@@ -188,7 +185,7 @@ final class Http1Client implements AutoCloseable {
         if (body != null) {
             h.line("Content-Length", Integer.toString(body.length));
         }
-        return h.end();
+        return h.end(inline ? body : null);
     }
 
     /** The request line and {@code Host} header of a request with this method. */
@@ -229,13 +226,16 @@ final class Http1Client implements AutoCloseable {
             return at;
         }
 
-        byte[] end() {
-            if (n + 2 > b.length) {
-                b = java.util.Arrays.copyOf(b, n + 2);
+        /** Ends the head, followed by {@code body} when not null: an array of exactly that length. */
+        byte[] end(byte[] body) {
+            int bodyLength = body == null ? 0 : body.length;
+            byte[] out = b.length == n + 2 + bodyLength ? b : java.util.Arrays.copyOf(b, n + 2 + bodyLength);
+            out[n++] = '\r';
+            out[n++] = '\n';
+            if (bodyLength > 0) {
+                System.arraycopy(body, 0, out, n, bodyLength);
             }
-            b[n++] = '\r';
-            b[n++] = '\n';
-            return b.length == n ? b : java.util.Arrays.copyOf(b, n);
+            return out;
         }
     }
 
@@ -375,12 +375,17 @@ final class Http1Client implements AutoCloseable {
 
         /** The first value of a header (a repeated Transfer-Encoding: all of them, joined); null if absent. */
         private String find(String name) {
+            int i = indexOf(name);
+            return i < 0 ? null : values[i];
+        }
+
+        private int indexOf(String name) {
             for (int i = 0; i < headerCount; i++) {
                 if (names[i].length() == name.length() && names[i].equalsIgnoreCase(name)) {
-                    return values[i];
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
 
         @Override
@@ -473,28 +478,36 @@ final class Http1Client implements AutoCloseable {
          * there (the usual case), else through {@link #readLine()}; true at the empty line that ends the head.
          */
         private boolean readHeaderLine() throws IOException {
+            int start = c.in.arrayOffset() + c.in.position();
+            int stop = takeBufferedLine();
+            if (stop < 0) {
+                byte[] b = readLine().getBytes(StandardCharsets.ISO_8859_1);
+                return header(b, 0, b.length);
+            }
+            return header(c.in.array(), start, stop);
+        }
+
+        /**
+         * When a whole line is in the read buffer (the usual case): takes it, counted against the header bound, and
+         * returns where its text ends in the buffer's array (before CR LF or LF); it began at the buffer's position
+         * before the call. Otherwise -1, and nothing is taken.
+         */
+        private int takeBufferedLine() throws ProtocolException {
             ByteBuffer in = c.in;
             byte[] a = in.array();
             int start = in.arrayOffset() + in.position();
             int end = start + in.remaining();
-            int nl = -1;
             for (int i = start; i < end; i++) {
                 if (a[i] == '\n') {
-                    nl = i;
-                    break;
+                    headerBytes += i - start + 1;
+                    if (headerBytes > MAX_HEADER_BYTES) {
+                        throw new ProtocolException("response header too large");
+                    }
+                    in.position(in.position() + i - start + 1);
+                    return i > start && a[i - 1] == '\r' ? i - 1 : i;
                 }
             }
-            if (nl < 0) {
-                String line = readLine();
-                byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
-                return header(b, 0, b.length);
-            }
-            headerBytes += nl - start + 1;
-            if (headerBytes > MAX_HEADER_BYTES) {
-                throw new ProtocolException("response header too large");
-            }
-            in.position(in.position() + nl - start + 1);
-            return header(a, start, nl > start && a[nl - 1] == '\r' ? nl - 1 : nl);
+            return -1;
         }
 
         /** One header line of {@code a[from, to)} (no line ending); true if it is empty (the end of the head). */
@@ -519,8 +532,8 @@ final class Http1Client implements AutoCloseable {
             }
             String name = new String(a, from, colon - from, StandardCharsets.ISO_8859_1);
             String value = new String(a, v, w - v, StandardCharsets.ISO_8859_1);
-            String prev = find(name);
-            if (prev == null) {
+            int seen = indexOf(name);
+            if (seen < 0) {
                 if (headerCount == MAX_HEADERS) {
                     throw new ProtocolException("too many response headers");
                 }
@@ -530,35 +543,20 @@ final class Http1Client implements AutoCloseable {
                 }
                 names[headerCount] = name;
                 values[headerCount++] = value;
-            } else if (name.equalsIgnoreCase("content-length") && !prev.equals(value)) {
+            } else if (name.equalsIgnoreCase("content-length") && !values[seen].equals(value)) {
                 throw new ProtocolException("conflicting Content-Length");
             } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                for (int i = 0; i < headerCount; i++) {
-                    if (names[i].equalsIgnoreCase(name)) {
-                        values[i] = prev + ", " + value;
-                        break;
-                    }
-                }
+                values[seen] = values[seen] + ", " + value;
             }
             return false;
         }
 
         /** Reads one CRLF- (or LF-) terminated line of ISO-8859-1 text. */
         private String readLine() throws IOException {
-            ByteBuffer in = c.in;
-            byte[] a = in.array();
-            int start = in.arrayOffset() + in.position();
-            int end = start + in.remaining();
-            for (int i = start; i < end; i++) {
-                if (a[i] == '\n') { // the whole line is buffered (the usual case): one string, no copying twice
-                    headerBytes += i - start + 1;
-                    if (headerBytes > MAX_HEADER_BYTES) {
-                        throw new ProtocolException("response header too large");
-                    }
-                    in.position(in.position() + i - start + 1);
-                    int stop = i > start && a[i - 1] == '\r' ? i - 1 : i;
-                    return new String(a, start, stop - start, StandardCharsets.ISO_8859_1);
-                }
+            int start = c.in.arrayOffset() + c.in.position();
+            int stop = takeBufferedLine();
+            if (stop >= 0) { // the whole line was buffered: one string, no copying twice
+                return new String(c.in.array(), start, stop - start, StandardCharsets.ISO_8859_1);
             }
             StringBuilder sb = new StringBuilder(64);
             while (true) {
