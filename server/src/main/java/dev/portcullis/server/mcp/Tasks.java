@@ -221,6 +221,11 @@ final class Tasks {
             }
 
             @Override
+            public JsonNode ask(String method, ObjectNode params, JsonNode requestId) throws McpError {
+                return askClient(upstream, method, params, (m, p) -> client.ask(m, p, requestId));
+            }
+
+            @Override
             public ObjectNode askAll(ObjectNode inputRequests) throws McpError {
                 ObjectNode translated = inputRequests.objectNode();
                 for (Map.Entry<String, JsonNode> e : inputRequests.properties()) {
