@@ -313,19 +313,6 @@ final class Catalog {
     }
 
     /**
-     * The item an upstream listed under its own name (after {@link #resolve} found it).
-     *
-     * @param set      the caller's connections
-     * @param spec     the upstream
-     * @param kind     TOOLS or PROMPTS
-     * @param original the upstream's name
-     * @return the listed item, if cached
-     */
-    Optional<ObjectNode> listed(ConnectionSet set, UpstreamSpec spec, Kind kind, String original) {
-        return set.listing(spec.name()).map(l -> l.names(kind, null)).map(names -> names.item(original));
-    }
-
-    /**
      * The item an upstream listed, as the policy is asked about it: the listed item, or one naming it alone when
      * the caller's listing no longer holds it.
      *
@@ -336,7 +323,8 @@ final class Catalog {
      * @return the item
      */
     ObjectNode item(ConnectionSet set, UpstreamSpec spec, Kind kind, String original) {
-        return listed(set, spec, kind, original).orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", original));
+        return set.listing(spec.name()).map(l -> l.names(kind, null)).map(names -> names.item(original))
+                .orElseGet(() -> JsonRpc.mapper().createObjectNode().put("name", original));
     }
 
     /**
